@@ -1,0 +1,61 @@
+"""Session rules: 30-minute idle and 10-hour absolute lifetimes; MFA before anything else; request.officer."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from vigil.core import clock
+
+# Paths a signed-in but not yet MFA-verified user may reach.
+_MFA_OPEN = ("/login", "/mfa/", "/logout", "/static/")
+
+
+class SessionLifetimeMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = clock.now().timestamp()
+            started = request.session.get("vigil_auth_at")
+            seen = request.session.get("vigil_last_seen", started)
+            if started is None:
+                request.session["vigil_auth_at"] = started = now
+                seen = now
+            expired = (now - seen > settings.VIGIL_SESSION_IDLE_SECONDS
+                       or now - started > settings.VIGIL_SESSION_ABSOLUTE_SECONDS)
+            if expired:
+                logout(request)
+                if request.path.startswith("/api/"):
+                    from django.http import JsonResponse
+                    return JsonResponse({"detail": "session expired"}, status=401)
+                return redirect(f"{reverse('login')}?expired=1")
+            request.session["vigil_last_seen"] = now
+        return self.get_response(request)
+
+
+class RequireMFAMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (settings.VIGIL_MFA_REQUIRED and user.is_authenticated and not user.is_verified()
+                and not request.path.startswith(_MFA_OPEN)):
+            if request.path.startswith("/api/"):
+                from django.http import JsonResponse
+                return JsonResponse({"detail": "MFA verification required"}, status=401)
+            from vigil.accounts.mfa import has_confirmed_device
+            return redirect("mfa_verify" if has_confirmed_device(user) else "mfa_enrol")
+        return self.get_response(request)
+
+
+class CurrentOfficerMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.officer = getattr(request.user, "officer", None) if request.user.is_authenticated else None
+        return self.get_response(request)

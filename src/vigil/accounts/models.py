@@ -1,0 +1,170 @@
+"""Organisation: boroughs, teams, officers, their roles and accreditations, and API tokens."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+
+from vigil.core.scope import RestrictedQuerySet
+
+
+class TeamKind(models.TextChoices):
+    OFFENDER_MANAGEMENT = "offender_management"
+    INVESTIGATION = "investigation"
+    MISSING_PERSONS = "missing_persons"
+    EXPLOITATION = "exploitation"
+    PROFESSIONAL_STANDARDS = "professional_standards"
+    OTHER = "other"
+
+
+class Rank(models.TextChoices):
+    PC = "PC"
+    DC = "DC"
+    DS = "DS"
+    DI = "DI"
+    DCI = "DCI"
+    SUPT = "Supt"
+    CHSUPT = "ChSupt"
+    STAFF = "staff"
+
+
+# Order of command, lowest first. Police staff sit outside it (they never supervise or decide escalations).
+RANK_ORDER = ["PC", "DC", "DS", "DI", "DCI", "Supt", "ChSupt"]
+SUPERVISOR_MIN = "DS"   # a supervisor is DS or above
+SENIOR_MIN = "DI"       # a senior officer is DI or above (an inspector)
+S96B_APPLICANT_MIN = "Supt"  # s.96B applications are made by Supt or above
+
+
+def rank_at_least(rank: str, minimum: str) -> bool:
+    return rank in RANK_ORDER and RANK_ORDER.index(rank) >= RANK_ORDER.index(minimum)
+
+
+def next_rank_up(rank: str) -> str | None:
+    if rank not in RANK_ORDER or rank == RANK_ORDER[-1]:
+        return None
+    return RANK_ORDER[RANK_ORDER.index(rank) + 1]
+
+
+class Role(models.TextChoices):
+    OFFENDER_MANAGER = "offender_manager"
+    SUPERVISOR = "supervisor"
+    SENIOR_OFFICER = "senior_officer"
+    INVESTIGATOR = "investigator"
+    ALLOCATION_MANAGER = "allocation_manager"
+    MISSING_PERSONS_COORDINATOR = "missing_persons_coordinator"
+    EXPLOITATION_ANALYST = "exploitation_analyst"
+    PROFESSIONAL_STANDARDS = "professional_standards"
+    AUDITOR = "auditor"
+    ADMINISTRATOR = "administrator"
+
+
+class SpecialismName(models.TextChoices):
+    SEXUAL_OFFENCES = "sexual_offences"
+    CHILD_ABUSE = "child_abuse"
+    ONLINE_CSA = "online_csa"
+    DOMESTIC_ABUSE = "domestic_abuse"
+
+
+class Borough(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    ref = models.CharField("id", max_length=64, unique=True, help_text="the sending system's reference")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=32, choices=TeamKind.choices)
+    borough = models.ForeignKey(Borough, null=True, blank=True, on_delete=models.PROTECT, related_name="teams")
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Officer(models.Model):
+    ref = models.CharField("id", max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    rank = models.CharField(max_length=8, choices=Rank.choices)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="officers")
+    joined = models.DateField()
+    pip_level = models.PositiveSmallIntegerField(default=1, help_text="Professionalising Investigation Programme level")
+    student_officer = models.BooleanField(default=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="officer"
+    )
+    active = models.BooleanField(default=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["team", "rank"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.ref})"
+
+    @property
+    def role_names(self) -> set[str]:
+        cache = getattr(self, "_role_cache", None)
+        if cache is None:
+            cache = set(self.roles.values_list("role", flat=True))
+            self._role_cache = cache
+        return cache
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.role_names & set(roles))
+
+    def years_of_service(self, as_of: dt.date) -> float:
+        return (as_of - self.joined).days / 365.25
+
+    @property
+    def borough_id(self):
+        return self.team.borough_id
+
+
+class OfficerRole(models.Model):
+    officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=40, choices=Role.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["officer", "role"], name="uniq_officer_role")]
+
+    def __str__(self) -> str:
+        return self.role
+
+
+class Specialism(models.Model):
+    """An accreditation held by an officer, valid until ``expires`` (inclusive)."""
+
+    officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="specialisms")
+    name = models.CharField(max_length=32, choices=SpecialismName.choices)
+    expires = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["officer", "name"], name="uniq_officer_specialism")]
+
+    def __str__(self) -> str:
+        return f"{self.name} until {self.expires}"
+
+
+class ApiToken(models.Model):
+    """A token for an integration. Only a hash is stored; the token is shown once, at creation."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

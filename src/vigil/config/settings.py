@@ -1,0 +1,216 @@
+"""Vigil settings. Configuration comes from the environment and is validated here, at start-up.
+
+Environment variables (all optional for the embedded demo):
+- ``DATABASE_URL``: ``sqlite:///path`` or ``postgres://user@host:port/db``; default ``./var/vigil.sqlite3``.
+- ``VIGIL_ENV``: ``development`` (default), ``demo``, ``test`` or ``production``.
+- ``VIGIL_SECRET_KEY``: required in production; never the development default.
+- ``VIGIL_MFA``: ``on`` (default) or ``off``; ``off`` is allowed only in the demo, behind a DEMO banner.
+- ``VIGIL_ALLOWED_HOSTS``: comma-separated host names (production).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+from vigil.config.database import parse_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent  # src/vigil
+VAR_DIR = Path(os.environ.get("VIGIL_VAR_DIR", Path.cwd() / "var"))
+
+VIGIL_ENV = os.environ.get("VIGIL_ENV", "development")
+if VIGIL_ENV not in {"development", "demo", "test", "production"}:
+    raise ImproperlyConfigured(f"VIGIL_ENV={VIGIL_ENV!r} is not one of development, demo, test, production")
+
+_DEV_SECRET = "insecure-development-key-never-use-in-production"  # noqa: S105 - refused in production below
+SECRET_KEY = os.environ.get("VIGIL_SECRET_KEY", _DEV_SECRET)
+DEBUG = os.environ.get("VIGIL_DEBUG", "0") == "1"
+VIGIL_MFA_REQUIRED = os.environ.get("VIGIL_MFA", "on") != "off"
+VIGIL_DEMO = VIGIL_ENV == "demo"
+
+if not VIGIL_MFA_REQUIRED and not VIGIL_DEMO and VIGIL_ENV != "development":
+    raise ImproperlyConfigured("VIGIL_MFA=off is allowed only in the demo")
+if VIGIL_ENV == "production":
+    if DEBUG:
+        raise ImproperlyConfigured("production refuses to start with VIGIL_DEBUG=1")
+    if SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 40:
+        raise ImproperlyConfigured("production needs VIGIL_SECRET_KEY: at least 40 random characters, not the default")
+    if not VIGIL_MFA_REQUIRED:
+        raise ImproperlyConfigured("production refuses to start with MFA off")
+
+ALLOWED_HOSTS = [h for h in os.environ.get("VIGIL_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
+    "rules.apps.AutodiscoverRulesConfig",
+    # Vigil, foundation first: later apps register their sections, generators, rules and pages with these.
+    "vigil.core",
+    "vigil.accounts",
+    "vigil.people",
+    "vigil.interchange",
+    "vigil.sweep",
+    "vigil.demo",
+    "vigil.web",
+    # Capabilities.
+    "vigil.offenders",
+    "vigil.investigations",
+    "vigil.standards",
+    "vigil.missing",
+    "vigil.assurance",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "vigil.core.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "vigil.accounts.middleware.SessionLifetimeMiddleware",
+    "vigil.accounts.middleware.RequireMFAMiddleware",
+    "vigil.accounts.middleware.CurrentOfficerMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
+    "vigil.core.middleware.FriendlyErrorMiddleware",
+]
+
+ROOT_URLCONF = "vigil.config.urls"
+WSGI_APPLICATION = "vigil.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "vigil.web.context.shell",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": parse_database_url(os.environ.get("DATABASE_URL"), VAR_DIR / "vigil.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+
+# Sessions: 30 minutes idle, 10 hours absolute (SessionLifetimeMiddleware enforces both).
+VIGIL_SESSION_IDLE_SECONDS = int(os.environ.get("VIGIL_SESSION_IDLE_SECONDS", 30 * 60))
+VIGIL_SESSION_ABSOLUTE_SECONDS = int(os.environ.get("VIGIL_SESSION_ABSOLUTE_SECONDS", 10 * 3600))
+VIGIL_REAUTH_SECONDS = 5 * 60  # an export needs a password + code entered this recently
+SESSION_COOKIE_AGE = VIGIL_SESSION_ABSOLUTE_SECONDS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Strict"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Strict"
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if VIGIL_ENV == "production":
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = os.environ.get("VIGIL_SSL_REDIRECT", "1") == "1"
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+
+# Strict CSP: no inline script or style anywhere; every script is a static file.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# django-axes: five failures lock the account for 30 minutes; a success resets the count.
+AXES_FAILURE_LIMIT = int(os.environ.get("VIGIL_LOCKOUT_FAILURES", 5))
+AXES_COOLOFF_TIME = 0.5  # hours
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_VERBOSE = False
+
+OTP_TOTP_ISSUER = "Vigil"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "vigil.accounts.tokens.ApiTokenAuthentication",
+        "vigil.accounts.api_auth.VerifiedSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "vigil.core.api.exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {"TITLE": "Vigil API", "VERSION": "1", "SERVE_INCLUDE_SCHEMA": False}
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+VIGIL_IMPORT_MAX_BYTES = int(os.environ.get("VIGIL_IMPORT_MAX_BYTES", 200 * 1024 * 1024))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "vigil": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
+}

@@ -1,0 +1,21 @@
+"""URLs. Each module owns its own ``urls.py`` (and ``api.py``); this file only mounts them."""
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from vigil.web import views as web_views
+
+urlpatterns = [
+    path("", web_views.home, name="home"),
+    path("", include("vigil.accounts.urls")),
+    path("people/", include("vigil.people.urls")),
+    path("audit/", include("vigil.core.urls")),
+    path("offenders/", include("vigil.offenders.urls")),
+    path("crimes/", include("vigil.investigations.urls")),
+    path("standards/", include("vigil.standards.urls")),
+    path("missing/", include("vigil.missing.urls")),
+    path("assurance/", include("vigil.assurance.urls")),
+    path("api/", include("vigil.web.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,48 @@
+"""The one clock. Domain rules never read it: they take an explicit as-of date.
+
+Infrastructure (sessions, log timestamps, the default as-of of a command) reads the time through here so that
+tests and the demo can pin it (``VIGIL_TODAY=2024-08-15`` or ``set_clock``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+
+_UTC = dt.UTC
+
+
+def _system_now() -> dt.datetime:
+    return dt.datetime.now(_UTC)
+
+
+_now: Callable[[], dt.datetime] = _system_now
+
+
+def now() -> dt.datetime:
+    """The current instant, timezone-aware UTC."""
+    return _now()
+
+
+def today() -> dt.date:
+    """Today's date for defaults (e.g. ``sweep`` without ``--as-of``); ``VIGIL_TODAY`` pins it."""
+    pinned = os.environ.get("VIGIL_TODAY")
+    if pinned:
+        return dt.date.fromisoformat(pinned)
+    return now().date()
+
+
+def set_clock(fn: Callable[[], dt.datetime] | None) -> None:
+    """Pin the clock (tests); ``None`` restores the system clock."""
+    global _now
+    _now = fn or _system_now
+
+
+def parse_as_of(text: str) -> dt.date:
+    """Parse a YYYY-MM-DD as-of date, raising InputError with one clear line."""
+    from vigil.core.errors import InputError
+
+    try:
+        return dt.date.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise InputError(f"--as-of {text!r} is not a date in the form YYYY-MM-DD") from None

@@ -1,0 +1,13 @@
+"""Errors a user may cause. Each renders as one clear line, never a traceback."""
+
+
+class InputError(Exception):
+    """Bad input from a person or a file: shown as one line; exit status 2 on the command line."""
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        super().__init__(message)
+        self.problems = problems or [message]
+
+
+class AccessDenied(Exception):
+    """The actor may not do this. Logged by the caller as a refused attempt where it concerns a record."""

@@ -1,0 +1,50 @@
+"""Request plumbing: a request id for the access log, and friendly errors instead of tracebacks."""
+from __future__ import annotations
+
+import logging
+import uuid
+
+from django.shortcuts import render
+
+from vigil.core.access_log import current_request_id
+from vigil.core.errors import AccessDenied, InputError
+
+log = logging.getLogger("vigil.errors")
+
+
+class RequestIdMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        rid = uuid.uuid4().hex
+        request.request_id = rid
+        token = current_request_id.set(rid)
+        try:
+            response = self.get_response(request)
+        finally:
+            current_request_id.reset(token)
+        response["X-Request-Id"] = rid
+        return response
+
+
+class FriendlyErrorMiddleware:
+    """InputError → 400 page with one line; AccessDenied → 403; anything else → 500 with the request id."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exc):
+        if isinstance(exc, InputError):
+            return render(request, "web/error.html", {"title": "That could not be done", "message": str(exc)},
+                          status=400)
+        if isinstance(exc, AccessDenied):
+            return render(request, "web/error.html", {"title": "Access refused", "message": str(exc)}, status=403)
+        log.exception("unhandled error, request %s", getattr(request, "request_id", "?"))
+        return render(request, "web/error.html", {
+            "title": "Something went wrong",
+            "message": f"The error has been recorded. Quote reference {getattr(request, 'request_id', '?')}.",
+        }, status=500)

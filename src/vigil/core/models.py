@@ -1,0 +1,97 @@
+"""Core records: policy versions, the s.62 access log and break-glass justifications."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class PolicyVersion(models.Model):
+    """One version of force policy. Never edited: a change is a new version (who, when, why)."""
+
+    number = models.PositiveIntegerField(unique=True)
+    values = models.JSONField(default=dict, help_text="overrides of the defaults, by policy key")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    changed_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["-number"]
+
+    def __str__(self) -> str:
+        return f"policy v{self.number}"
+
+
+class Operation(models.TextChoices):
+    """The operations of Data Protection Act 2018 s.62(1)."""
+
+    COLLECTION = "collection"
+    ALTERATION = "alteration"
+    CONSULTATION = "consultation"
+    DISCLOSURE = "disclosure"
+    COMBINATION = "combination"
+    ERASURE = "erasure"
+
+
+class AccessLogEntry(models.Model):
+    """An append-only, hash-chained s.62 log entry. Written only by ``vigil.core.access_log``.
+
+    ``entry_hash`` = sha256(previous hash + canonical JSON of this entry's fields), so editing or deleting any
+    row breaks every later link; ``vigil audit verify`` finds the first. Database triggers refuse UPDATE and
+    DELETE (see migration 0002).
+    """
+
+    at = models.DateTimeField(db_index=True)
+    operation = models.CharField(max_length=16, choices=Operation.choices)
+    outcome = models.CharField(max_length=8, default="allowed", help_text="allowed or refused")
+    actor = models.CharField(max_length=150, help_text="username, or 'system:COMMAND' for a command")
+    actor_officer = models.CharField(max_length=64, blank=True, help_text="officer id, where the actor is one")
+    record_type = models.CharField(max_length=32, db_index=True)
+    record_id = models.CharField(max_length=128, db_index=True)
+    justification = models.TextField(help_text="why: own work, team work, break-glass #n, or a command's purpose")
+    recipients = models.JSONField(default=list, blank=True, help_text="for a disclosure: who received it")
+    detail = models.TextField(blank=True, help_text="what was done, never the personal data itself")
+    request_id = models.CharField(max_length=64, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["record_type", "record_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.operation} {self.record_type}:{self.record_id} by {self.actor}"
+
+
+class BreakGlass(models.Model):
+    """A justification entered *before* opening a record outside the officer's own work.
+
+    Every one is reviewed by professional standards.
+    """
+
+    class Reason(models.TextChoices):
+        URGENT_SAFEGUARDING = "urgent_safeguarding", "Urgent safeguarding of a child or adult at risk"
+        LIVE_INCIDENT = "live_incident", "Live incident or operation"
+        COVERING_COLLEAGUE = "covering_colleague", "Covering a colleague's caseload"
+        INTELLIGENCE_CHECK = "intelligence_check", "Intelligence check for a current investigation"
+        PARTNER_REQUEST = "partner_request", "Lawful request from a partner agency"
+        OTHER = "other", "Other (explain)"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glasses")
+    record_type = models.CharField(max_length=32)
+    record_id = models.CharField(max_length=128)
+    reason_code = models.CharField(max_length=32, choices=Reason.choices)
+    reason_text = models.TextField()
+    at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_outcome = models.CharField(max_length=16, blank=True, help_text="justified or referred")
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "record_type", "record_id", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"break-glass #{self.pk} {self.record_type}:{self.record_id}"

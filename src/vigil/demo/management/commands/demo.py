@@ -1,0 +1,47 @@
+from django.conf import settings
+
+from vigil.core import clock
+from vigil.core.command import VigilCommand
+from vigil.demo.management.commands.generate import progress_bar
+from vigil.demo.organisation import DEMO_PASSWORD, PERSONAS
+from vigil.demo.services import generate
+from vigil.people.models import Person
+from vigil.sweep.engine import run_sweep
+from vigil.web.server import serve
+
+
+class Command(VigilCommand):
+    help = ("The main job: generate synthetic data (first run only), run the sweep, print the demo logins and "
+            "serve on 127.0.0.1:8000 until stopped.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", default="small", help="small (default), london or national")
+        parser.add_argument("--seed", type=int, default=2024)
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--mfa", action="store_true", help="require MFA in the demo too")
+        parser.add_argument("--no-serve", action="store_true", help="prepare the data and stop (for scripts)")
+
+    def handle(self, *args, **opts):
+        today = clock.today()
+        if not Person.objects.exists():
+            self.stdout.write(f"Generating {opts['scale']} synthetic data as of {today} …")
+            with progress_bar(self.stderr._out) as progress:
+                generate(scale=opts["scale"], seed=opts["seed"], as_of=today, progress=progress)
+        findings, counts = run_sweep(today)
+        self.stdout.write(f"Sweep as of {today}: {len(findings)} open alert(s).")
+        self.stdout.write("")
+        self.stdout.write("DEMO — synthetic data only. Demo logins (password for all: " + DEMO_PASSWORD + "):")
+        from django.contrib.auth import get_user_model
+        users = {u.username: u for u in get_user_model().objects.select_related("officer")}
+        for username, _kind, _role, description in PERSONAS:
+            u = users.get(username)
+            if u is not None:
+                self.stdout.write(f"  {username:<13} {u.officer.name:<34} {description}")
+        mfa = "on: enrol an authenticator at first sign-in" if settings.VIGIL_MFA_REQUIRED else \
+            "OFF for the demo (shown in a banner); production refuses to start without it"
+        self.stdout.write(f"MFA: {mfa}")
+        if opts["no_serve"]:
+            return
+        self.stdout.write(f"Serving on http://{opts['host']}:{opts['port']}/  (Ctrl-C to stop)")
+        serve(opts["host"], opts["port"])

@@ -1,0 +1,60 @@
+"""People API: the same scoping, logging and break-glass rules as the pages."""
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import api_view
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+
+from vigil.people.models import Person
+from vigil.people.selectors import open_person, search_people
+
+
+class PersonSummary(serializers.ModelSerializer):
+    id = serializers.CharField(source="ref")
+
+    class Meta:
+        model = Person
+        fields = ["id", "given_names", "surname", "date_of_birth", "sex"]
+
+
+class PersonDetail(PersonSummary):
+    aliases = serializers.SerializerMethodField()
+    addresses = serializers.SerializerMethodField()
+
+    class Meta(PersonSummary.Meta):
+        fields = [*PersonSummary.Meta.fields, "aliases", "addresses"]
+
+    def get_aliases(self, obj) -> list[dict]:
+        return [{"given_names": a.given_names, "surname": a.surname} for a in obj.aliases.all()]
+
+    def get_addresses(self, obj) -> list[dict]:
+        return [{"line1": a.line1, "town": a.town, "postcode": a.postcode, "kind": a.kind}
+                for a in obj.addresses.all()]
+
+
+def _require(request, perm):
+    if not request.user.has_perm(perm):
+        raise PermissionDenied("your role does not allow this")
+
+
+@extend_schema(responses=PersonSummary(many=True))
+@api_view(["GET"])
+def people_search(request):
+    _require(request, "vigil.search_people")
+    results, outside = search_people(actor=request.user, q=request.query_params.get("q", ""))
+    return Response({"results": PersonSummary(results, many=True).data, "outside_scope": outside})
+
+
+@extend_schema(responses=PersonDetail)
+@api_view(["GET"])
+def person_detail(request, ref: str):
+    _require(request, "vigil.view_person")
+    person, decision = open_person(actor=request.user, ref=ref)
+    if person is None:
+        raise NotFound("no such person")
+    if not decision.allowed:
+        raise PermissionDenied(decision.refused_reason or
+                               "outside your work: open it in the web application with a break-glass reason")
+    return Response(PersonDetail(person).data)

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class PeopleConfig(AppConfig):
+    name = "vigil.people"
+    label = "people"
+    verbose_name = "People"
+
+    def ready(self) -> None:
+        from vigil.people import interchange, scopes  # noqa: F401 - registrations

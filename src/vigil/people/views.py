@@ -1,0 +1,71 @@
+"""Person search and the person page: scoped to the officer's work, logged, break-glass outside it."""
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from vigil.core.breakglass import open_break_glass
+from vigil.core.errors import InputError
+from vigil.core.models import BreakGlass
+from vigil.people.forms import BreakGlassForm, SearchForm
+from vigil.people.selectors import open_person, search_people
+from vigil.web.registry import person_sections
+
+
+@login_required
+@permission_required("vigil.search_people", raise_exception=True)
+def search(request):
+    form = SearchForm(request.GET or None)
+    results, outside, bg = None, 0, None
+    if form.is_valid():
+        q = form.cleaned_data["q"]
+        bg_id = request.GET.get("bg")
+        if bg_id:
+            bg = BreakGlass.objects.filter(pk=bg_id, user=request.user, record_type="search", record_id=q[:128]).first()
+        try:
+            results, outside = search_people(actor=request.user, q=q, break_glass=bg)
+        except InputError as exc:
+            form.add_error("q", str(exc))
+    return render(request, "people/search.html", {"form": form, "results": results, "outside": outside})
+
+
+@login_required
+@permission_required("vigil.view_person", raise_exception=True)
+def person(request, ref: str):
+    p, decision = open_person(actor=request.user, ref=ref)
+    if p is None:
+        return render(request, "web/error.html", {"title": "Not found", "message": f"No person {ref}."}, status=404)
+    if not decision.allowed:
+        if decision.needs_break_glass:
+            return redirect(reverse("people:break_glass") + f"?type=person&id={ref}")
+        return render(request, "web/error.html", {"title": "Access refused", "message": decision.refused_reason},
+                      status=403)
+    sections = [s for s in (fn(request, p) for fn in person_sections()) if s]
+    return render(request, "people/person.html", {
+        "person": p, "justification": decision.justification, "sections": sections,
+        "aliases": p.aliases.all(), "addresses": p.addresses.order_by("-valid_from"),
+        "phones": p.phones.all(), "vehicles": p.vehicles.all(), "identifiers": p.identifiers.all(),
+    })
+
+
+@login_required
+@permission_required("vigil.search_people", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def break_glass(request):
+    record_type = request.GET.get("type", "")
+    record_id = request.GET.get("id", "")[:128]
+    if record_type not in ("person", "search") or not record_id:
+        return render(request, "web/error.html", {"title": "Nothing to open", "message": "No record was named."},
+                      status=400)
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        bg = open_break_glass(user=request.user, record_type=record_type, record_id=record_id,
+                              reason_code=form.cleaned_data["reason_code"],
+                              reason_text=form.cleaned_data["reason_text"])
+        if record_type == "person":
+            return redirect("people:person", ref=record_id)
+        return redirect(reverse("people:search") + f"?q={record_id}&bg={bg.pk}")
+    return render(request, "people/break_glass.html", {"form": form, "record_type": record_type,
+                                                       "record_id": record_id})

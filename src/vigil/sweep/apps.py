@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SweepConfig(AppConfig):
+    name = "vigil.sweep"
+    label = "sweep"
+    verbose_name = "Alerts and the daily sweep"

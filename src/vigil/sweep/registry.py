@@ -1,0 +1,62 @@
+"""Rule sets of the sweep. Each module registers its own with ``@rule_set``; the engine gathers them.
+
+A rule set receives a ``SweepContext`` (the as-of date and the policy) and yields ``Finding``s. It reads the
+database set-based (a handful of queries, never one per record) and passes facts to pure rule functions.
+A rule set may also act (open escalations) through its module's services; it must stay idempotent.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from vigil.core.policy import Policy
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str
+    entity_type: str
+    entity_id: str
+    since: dt.date
+    reasons: tuple[str, ...]
+    owner: str | None = None
+    team_id: int | None = None
+
+    def key(self) -> tuple[str, str, str]:
+        return (self.code, self.entity_type, self.entity_id)
+
+
+@dataclass
+class SweepContext:
+    as_of: dt.date
+    policy: Policy
+    shared: dict[str, Any] = field(default_factory=dict)  # facts one rule set leaves for a later one
+
+
+RuleSetFn = Callable[[SweepContext], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    name: str
+    order: int
+    fn: RuleSetFn
+    codes: tuple[str, ...]
+
+
+_rule_sets: dict[str, RuleSet] = {}
+
+
+def rule_set(name: str, *, order: int = 100, codes: Iterable[str] = ()):
+    """Register a rule set. ``codes`` are the alert codes it owns: the engine closes only those."""
+    def register(fn: RuleSetFn) -> RuleSetFn:
+        _rule_sets[name] = RuleSet(name, order, fn, tuple(codes))
+        return fn
+    return register
+
+
+def rule_sets() -> list[RuleSet]:
+    return sorted(_rule_sets.values(), key=lambda r: (r.order, r.name))

@@ -1,0 +1,10 @@
+"""A small threaded WSGI server for the demo and for tests. Production runs Vigil under a WSGI server such as
+gunicorn behind TLS (docs/operations.md). Static files are served by WhiteNoise in both cases."""
+from __future__ import annotations
+
+from django.core.servers.basehttp import run
+from django.core.wsgi import get_wsgi_application
+
+
+def serve(host: str, port: int) -> None:
+    run(host, port, get_wsgi_application(), threading=True)
