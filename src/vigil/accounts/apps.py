@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Officers, teams and roles"
 
     def ready(self) -> None:
-        from vigil.accounts import interchange, roles, scopes  # noqa: F401 - registrations
+        from vigil.accounts import interchange, roles, schema, scopes  # noqa: F401 - registrations

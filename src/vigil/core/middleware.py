@@ -4,12 +4,17 @@ from __future__ import annotations
 import logging
 import uuid
 
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404
 from django.shortcuts import render
 
 from vigil.core.access_log import current_request_id
 from vigil.core.errors import AccessDenied, InputError
 
 log = logging.getLogger("vigil.errors")
+
+
+_DJANGO_HANDLED = (Http404, PermissionDenied, SuspiciousOperation, BadRequest)
 
 
 class RequestIdMiddleware:
@@ -38,6 +43,8 @@ class FriendlyErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exc):
+        if isinstance(exc, _DJANGO_HANDLED):
+            return None  # Django renders these itself (403.html, 404.html, 400.html)
         if isinstance(exc, InputError):
             return render(request, "web/error.html", {"title": "That could not be done", "message": str(exc)},
                           status=400)
