@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from vigil.assurance import views
 
 app_name = "assurance"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("records/", views.records, name="records"),
+    path("report/", views.inspection_report, name="report"),
+]

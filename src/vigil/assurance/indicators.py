@@ -1,0 +1,99 @@
+"""Assurance indicators: the figures an inspector asks for, per team, borough and force, on any as-of date.
+
+An indicator is a set-based function ``(as_of) -> {team_id: value}``; the page and the report roll teams up into
+boroughs and the force. Most indicators count the alerts open on the date (the sweep keeps each alert's opening
+and closing dates, which gives the trend); areas register others computed from their own records.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from vigil.sweep.models import Alert
+
+TeamValues = dict[int | None, float]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    label: str
+    area: str
+    fn: Callable[[dt.date], TeamValues]
+    combine: str = "sum"          # how teams roll up: sum or max
+    unit: str = ""
+    codes: tuple[str, ...] = ()   # alert codes behind it (drill-down lists those alerts)
+    order: int = 100
+    trend: bool = True
+
+
+_indicators: dict[str, Indicator] = {}
+
+
+def register(ind: Indicator) -> Indicator:
+    _indicators[ind.key] = ind
+    return ind
+
+
+def indicators() -> list[Indicator]:
+    return sorted(_indicators.values(), key=lambda i: (i.order, i.key))
+
+
+def indicator(key: str) -> Indicator | None:
+    return _indicators.get(key)
+
+
+def open_on(as_of: dt.date) -> Q:
+    """Alerts open on a date, from their lifecycle (opened on or before, not closed by then)."""
+    return Q(opened_as_of__lte=as_of) & (Q(closed_as_of__isnull=True) | Q(closed_as_of__gt=as_of))
+
+
+def alert_counts(codes: Iterable[str], severity: str | None = None) -> Callable[[dt.date], TeamValues]:
+    codes = tuple(codes)
+
+    def count(as_of: dt.date) -> TeamValues:
+        qs = Alert.objects.filter(open_on(as_of), code__in=codes)
+        if severity:
+            qs = qs.filter(severity=severity)
+        out: TeamValues = defaultdict(float)
+        for team_id, in qs.values_list("team_id").iterator(chunk_size=20000):
+            out[team_id] += 1
+        return dict(out)
+
+    count.severity = severity  # type: ignore[attr-defined]  # read by alert_trend
+    return count
+
+
+def alert_indicator(key: str, label: str, area: str, codes: Iterable[str], *, severity: str | None = None,
+                    order: int = 100) -> Indicator:
+    return register(Indicator(key=key, label=label, area=area, fn=alert_counts(codes, severity),
+                              codes=tuple(codes), order=order))
+
+
+def alert_trend(keys: list[str], dates: list[dt.date]) -> dict[str, dict[dt.date, TeamValues]]:
+    """Alert-based indicators on many dates from one query (not one per date)."""
+    inds = [i for i in (indicator(k) for k in keys) if i and i.codes]
+    codes = {c for i in inds for c in i.codes}
+    if not inds or not dates:
+        return {}
+    first, last = min(dates), max(dates)
+    rows = list(Alert.objects.filter(code__in=codes, opened_as_of__lte=last)
+                .filter(Q(closed_as_of__isnull=True) | Q(closed_as_of__gt=first))
+                .values_list("code", "severity", "team_id", "opened_as_of", "closed_as_of").iterator(chunk_size=20000))
+    out: dict[str, dict[dt.date, TeamValues]] = {}
+    for ind in inds:
+        sev = getattr(ind.fn, "severity", None)
+        series: dict[dt.date, TeamValues] = {}
+        for d in dates:
+            vals: TeamValues = defaultdict(float)
+            for code, severity, team_id, opened, closed in rows:
+                if code in ind.codes and opened <= d and (closed is None or closed > d) and (
+                        sev is None or severity == sev):
+                    vals[team_id] += 1
+            series[d] = dict(vals)
+        out[ind.key] = series
+    return out
