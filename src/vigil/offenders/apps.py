@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class OffendersConfig(AppConfig):
     name = "vigil.offenders"
     label = "offenders"
+    verbose_name = "Offender management"
+
+    def ready(self) -> None:
+        from vigil.offenders import policy, scopes  # noqa: F401 - registrations
