@@ -1,5 +1,5 @@
 """The foundation's navigation and home-page panels."""
-from vigil.core.models import BreakGlass
+from vigil.core.models import AccessLogEntry, BreakGlass
 from vigil.sweep.models import SEVERITY_RANK, Alert
 from vigil.web.registry import nav, panel
 
@@ -21,3 +21,10 @@ def my_alerts(request, as_of):
 def break_glass_review(request, as_of):
     pending = BreakGlass.objects.filter(reviewed_at=None).select_related("user").order_by("at")
     return {"pending": pending[:25], "total": pending.count()}
+
+
+@panel("access_log", template="web/panel_access_log.html", perm="vigil.view_audit", order=60)
+def access_log_summary(request, as_of):
+    refused = AccessLogEntry.objects.filter(outcome="refused").order_by("-id")
+    return {"refused": refused[:10], "refused_total": refused.count(),
+            "break_glass_unreviewed": BreakGlass.objects.filter(reviewed_at=None).count()}

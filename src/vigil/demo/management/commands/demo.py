@@ -28,6 +28,12 @@ class Command(VigilCommand):
             self.stdout.write(f"Generating {opts['scale']} synthetic data as of {today} …")
             with progress_bar(self.stderr._out) as progress:
                 generate(scale=opts["scale"], seed=opts["seed"], as_of=today, progress=progress)
+        from vigil.assurance.selectors import month_ends
+        from vigil.sweep.models import Alert
+        if not Alert.objects.exists():
+            # A year of month-end sweeps first, in date order, so the assurance trend has a history.
+            for day in month_ends(today)[:-1]:
+                run_sweep(day)
         findings, counts = run_sweep(today)
         self.stdout.write(f"Sweep as of {today}: {len(findings)} open alert(s).")
         self.stdout.write("")
