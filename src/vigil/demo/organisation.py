@@ -70,8 +70,8 @@ def organisation(ctx: GenerateContext) -> None:
         given, surname = fictional.person_name(rng, sex)
         years = years if years is not None else (rng.uniform(0.2, 1.9) if student else rng.uniform(2, 28))
         ref = f"O{n:05d}"
-        prefix = "DC" if rank == "DC" else rank
-        officers.append(Officer(ref=ref, name=f"{prefix} {given} {surname}", rank=rank, team=team,
+        name = f"{given} {surname}" if rank == "staff" else f"{rank} {given} {surname}"
+        officers.append(Officer(ref=ref, name=name, rank=rank, team=team,
                                 joined=ctx.as_of - dt.timedelta(days=int(years * 365.25)), pip_level=pip,
                                 student_officer=student))
         roles.extend((ref, r) for r in role_list)
@@ -126,16 +126,18 @@ def organisation(ctx: GenerateContext) -> None:
 
 # The demo personas, each an officer of the first borough whose work the demo walks through.
 PERSONAS = [
-    ("om", "offender_management", "offender_manager", "An offender manager (MOSOVO)"),
-    ("ds", "offender_management", "supervisor", "A detective sergeant supervising offender managers"),
-    ("di", "offender_management", "senior_officer", "A detective inspector: escalation decisions"),
-    ("alloc", "investigation", "allocation_manager", "A crime allocation manager"),
-    ("investigator", "investigation", "investigator", "An investigator"),
-    ("mispers", "missing_persons", "missing_persons_coordinator", "A missing persons coordinator"),
-    ("analyst", "exploitation", "exploitation_analyst", "An exploitation analyst"),
-    ("pso", "professional_standards", "professional_standards", "Professional standards"),
-    ("auditor", "other", "auditor", "An auditor / data protection officer"),
-    ("admin", "other", "administrator", "An administrator"),
+    # (username, team kind, role, rank or None for any, description)
+    ("om", "offender_management", "offender_manager", "DC", "An offender manager (MOSOVO)"),
+    ("ds", "offender_management", "supervisor", "DS", "A detective sergeant supervising offender managers"),
+    ("di", "offender_management", "senior_officer", "DI", "A detective inspector: escalation decisions"),
+    ("supt", "offender_management", "senior_officer", "Supt", "A superintendent: s.96B applications, force view"),
+    ("alloc", "investigation", "allocation_manager", "DS", "A crime allocation manager"),
+    ("investigator", "investigation", "investigator", "DC", "An investigator"),
+    ("mispers", "missing_persons", "missing_persons_coordinator", None, "A missing persons coordinator"),
+    ("analyst", "exploitation", "exploitation_analyst", None, "An exploitation analyst"),
+    ("pso", "professional_standards", "professional_standards", None, "Professional standards"),
+    ("auditor", "other", "auditor", None, "An auditor / data protection officer"),
+    ("admin", "other", "administrator", None, "An administrator"),
 ]
 
 
@@ -144,9 +146,12 @@ def demo_logins(ctx: GenerateContext) -> None:
     User = get_user_model()
     password = make_password(DEMO_PASSWORD)
     logins = []
-    for username, team_kind, role, description in PERSONAS:
-        officer = (Officer.objects.filter(team__kind=team_kind, roles__role=role, user__isnull=True)
-                   .order_by("team_id", "pk").first())
+    for username, team_kind, role, rank, description in PERSONAS:
+        candidates = Officer.objects.filter(team__kind=team_kind, roles__role=role, user__isnull=True,
+                                            student_officer=False)
+        if rank:
+            candidates = candidates.filter(rank=rank)
+        officer = candidates.order_by("team_id", "pk").first()
         if officer is None:
             continue
         user = User.objects.create(username=username, password=password)

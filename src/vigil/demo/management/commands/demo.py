@@ -40,7 +40,7 @@ class Command(VigilCommand):
         self.stdout.write("DEMO — synthetic data only. Demo logins (password for all: " + DEMO_PASSWORD + "):")
         from django.contrib.auth import get_user_model
         users = {u.username: u for u in get_user_model().objects.select_related("officer")}
-        for username, _kind, _role, description in PERSONAS:
+        for username, _kind, _role, _rank, description in PERSONAS:
             u = users.get(username)
             if u is not None:
                 self.stdout.write(f"  {username:<13} {u.officer.name:<34} {description}")
