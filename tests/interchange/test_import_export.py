@@ -69,7 +69,7 @@ def test_every_problem_is_reported_with_its_path_and_nothing_is_written(tmp_path
     bad["teams"].append({"id": "T2", "name": "x", "kind": "offender_management"})
     bad["teams"].append({"id": "T2", "name": "y", "kind": "nonsense"})
     before = _counts()
-    code, out, err = _import(tmp_path, bad, capsys)
+    code, _out, err = _import(tmp_path, bad, capsys)
     assert code == 2
     lines = err.strip().splitlines()
     assert "officers[0].rank: 'Sheriff' is not one of PC, DC, DS, DI, DCI, Supt, ChSupt, staff" in lines

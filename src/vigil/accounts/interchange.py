@@ -4,7 +4,15 @@ from __future__ import annotations
 import datetime as dt
 
 from vigil.accounts.models import (
-    Borough, Officer, OfficerRole, Rank, Role, Specialism, SpecialismName, Team, TeamKind,
+    Borough,
+    Officer,
+    OfficerRole,
+    Rank,
+    Role,
+    Specialism,
+    SpecialismName,
+    Team,
+    TeamKind,
 )
 from vigil.core import clock
 from vigil.interchange.registry import Section, register

@@ -30,6 +30,7 @@ OPERATIONAL = (
     "missing_persons_coordinator", "exploitation_analyst", "professional_standards",
 )
 
+rules.add_perm("vigil.use", is_officer)
 rules.add_perm("vigil.search_people", has_role(*OPERATIONAL))
 rules.add_perm("vigil.view_person", has_role(*OPERATIONAL))
 rules.add_perm("vigil.view_audit", has_role("auditor", "professional_standards"))

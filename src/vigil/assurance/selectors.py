@@ -40,7 +40,7 @@ def month_ends(as_of: dt.date, months: int = 12) -> list[dt.date]:
         first_prev = (first - dt.timedelta(days=1)).replace(day=1)
         dates.append(first - dt.timedelta(days=1))
         first = first_prev
-    return sorted(dates) + [as_of]
+    return [*sorted(dates), as_of]
 
 
 def figures(level: Level, as_of: dt.date, *, with_trend: bool = True) -> Figures:

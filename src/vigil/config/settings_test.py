@@ -3,8 +3,8 @@ import os
 
 os.environ.setdefault("VIGIL_ENV", "test")
 
-from vigil.config.settings import *  # noqa: E402,F403
-from vigil.config.settings import DATABASES  # noqa: E402
+from vigil.config.settings import *  # noqa: F403
+from vigil.config.settings import DATABASES
 
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Parallel runs (several developers on one machine) must not share a test database.

@@ -155,9 +155,7 @@ def check(spec: Field | None, value: Any, path: str, problems: Problems) -> None
     if spec is None:
         return
     if value is None:
-        if spec.required and not spec.nullable:
-            problems.append(f"{path}: must not be null")
-        elif not spec.nullable:
+        if (spec.required and not spec.nullable) or not spec.nullable:
             problems.append(f"{path}: must not be null")
         return
     spec.check(value, path, problems)

@@ -9,7 +9,15 @@ from vigil.interchange.registry import Section, register
 from vigil.interchange.schema import Date, Enum, List, Obj, Ref, Str
 from vigil.people.addresses import match_key, normalise_phone, normalise_postcode, normalise_vrm
 from vigil.people.models import (
-    Address, AddressKind, Alias, Identifier, IdentifierType, Person, Phone, Sex, Vehicle,
+    Address,
+    AddressKind,
+    Alias,
+    Identifier,
+    IdentifierType,
+    Person,
+    Phone,
+    Sex,
+    Vehicle,
 )
 
 ADDRESS = Obj(fields={

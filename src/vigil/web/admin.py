@@ -3,6 +3,8 @@
 Administrators may view and edit organisation and person records; the access log is view-only for them and
 nobody can change or delete it here.
 """
+import contextlib
+
 import rules
 from django.apps import apps
 from django.conf import settings
@@ -31,7 +33,5 @@ for model in apps.get_models():
     readonly = name in ("accesslogentry", "breakglass", "policyversion")
     for action in ("view",) if readonly else ("view", "add", "change", "delete"):
         rules.set_perm(f"{app}.{action}_{name}", _is_admin)
-    try:
+    with contextlib.suppress(admin.sites.AlreadyRegistered):
         admin.site.register(model)
-    except admin.sites.AlreadyRegistered:
-        pass

@@ -1,6 +1,7 @@
 """Every page can be viewed "as of" a date: ``?as_of=YYYY-MM-DD`` (kept in the session) or today."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from vigil.core import clock
@@ -12,9 +13,7 @@ def as_of(request) -> dt.date:
         if raw == "":
             request.session.pop("vigil_as_of", None)
         else:
-            try:
+            with contextlib.suppress(ValueError):
                 request.session["vigil_as_of"] = dt.date.fromisoformat(raw).isoformat()
-            except ValueError:
-                pass
     stored = request.session.get("vigil_as_of") if hasattr(request, "session") else None
     return dt.date.fromisoformat(stored) if stored else clock.today()

@@ -3,13 +3,13 @@ from vigil.core.models import AccessLogEntry, BreakGlass
 from vigil.sweep.models import SEVERITY_RANK, Alert
 from vigil.web.registry import nav, panel
 
-nav("My work", "home", perm="vigil.search_people", order=1)
+nav("My work", "home", perm="vigil.use", order=1)
 nav("People", "people:search", perm="vigil.search_people", order=90)
 nav("Access log", "audit:index", perm="vigil.view_audit", order=200)
 nav("Export", "audit:export", perm="vigil.export", order=210)
 
 
-@panel("my_alerts", template="web/panel_alerts.html", perm="vigil.search_people", order=5)
+@panel("my_alerts", template="web/panel_alerts.html", perm="vigil.use", order=5)
 def my_alerts(request, as_of):
     officer = request.officer
     alerts = list(Alert.objects.filter(status="open", owner=officer.ref)[:200])

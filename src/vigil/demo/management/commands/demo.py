@@ -34,7 +34,7 @@ class Command(VigilCommand):
             # A year of month-end sweeps first, in date order, so the assurance trend has a history.
             for day in month_ends(today)[:-1]:
                 run_sweep(day)
-        findings, counts = run_sweep(today)
+        findings, _counts = run_sweep(today)
         self.stdout.write(f"Sweep as of {today}: {len(findings)} open alert(s).")
         self.stdout.write("")
         self.stdout.write("DEMO — synthetic data only. Demo logins (password for all: " + DEMO_PASSWORD + "):")
