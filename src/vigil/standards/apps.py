@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class StandardsConfig(AppConfig):
     name = "vigil.standards"
     label = "standards"
+    verbose_name = "Professional standards"
+
+    def ready(self) -> None:
+        from vigil.standards import (  # noqa: F401 - registrations
+            denials, policy, scopes,
+        )

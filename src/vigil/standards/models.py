@@ -1,0 +1,53 @@
+"""Professional-standards cases against officers (domain-rules §4).
+
+A case is never deleted and never reopened: closing it records the date. Whether it restricts the officer on a
+given day is a rule (``vigil.standards.rules``), not a stored flag, so any page can be viewed as of a date.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+
+from vigil.core.scope import RestrictedQuerySet
+
+
+class CaseCategory(models.TextChoices):
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
+    VAWG = "vawg", "Violence against women and girls"
+    SEXUAL_MISCONDUCT = "sexual_misconduct", "Sexual misconduct"
+    DISHONESTY = "dishonesty", "Dishonesty"
+    OTHER = "other", "Other"
+
+
+class OfficerCase(models.Model):
+    ref = models.CharField("id", max_length=64, unique=True, help_text="the sending system's reference")
+    officer = models.ForeignKey("accounts.Officer", on_delete=models.PROTECT, related_name="standards_cases")
+    category = models.CharField(max_length=24, choices=CaseCategory.choices)
+    opened = models.DateField()
+    closed = models.DateField(null=True, blank=True, help_text="the restriction ends the day after this date")
+    summary = models.TextField(blank=True, help_text="what is alleged, in a line (never shown outside PSD)")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened", "ref"]
+        indexes = [models.Index(fields=["officer", "opened"]), models.Index(fields=["closed"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(closed__isnull=True) | models.Q(closed__gte=models.F("opened")),
+                                   name="officer_case_closed_after_opened"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ref} ({self.category})"
+
+    def is_open_on(self, as_of: dt.date) -> bool:
+        return self.opened <= as_of and (self.closed is None or as_of <= self.closed)
+
+    def status_on(self, as_of: dt.date) -> str:
+        if as_of < self.opened:
+            return "not yet opened"
+        return "open" if self.is_open_on(as_of) else "closed"
