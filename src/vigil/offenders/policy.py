@@ -52,7 +52,7 @@ define("assessments.review_months.very_high", 6, "review interval (months)", S1)
 define("assessments.trigger_review_days", 14, "a review trigger brings the review forward to within this", S1)
 define("calculators.ospc.female_probability", 1 / 193,
        "OSP/C fixed probability for females (a later MoJ version uses 1/261)", S1)
-define("calculators.ospc.band_thresholds_2y", [0.0112, 0.0269, 0.0690],
+define("calculators.ospc.band_thresholds_2y", [0.0112, 0.0286, 0.0690],
        "OSP/C 2-year probability at which medium, high and very high begin (docs/adr/0104)")
 
 # Notification (Sexual Offences Act 2003)
