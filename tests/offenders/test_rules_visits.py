@@ -51,7 +51,8 @@ def test_critical_after_twice_the_interval(level, limit):
     last = D(2020, 1, 1)
     at = last + dt.timedelta(days=limit)
     assert not overdue(at, level, last).critical
-    assert overdue(at + DAY, level, last).critical
+    o = overdue(at + DAY, level, last)
+    assert o.critical and o.critical_since == at + DAY
 
 
 def test_high_risk_is_critical_after_365_days_whatever_the_interval():

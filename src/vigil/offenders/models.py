@@ -67,6 +67,8 @@ class Subject(models.Model):
     manager = models.ForeignKey("accounts.Officer", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="subjects", help_text="the named offender manager")
     managed_from = models.DateField(help_text="start of management (for a suspect: when recorded)")
+    managed_until = models.DateField(null=True, blank=True,
+                                     help_text="end of management (notification ended, suspect released from it)")
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.ACTIVE,
                             help_text="current management mode; its history is in ModePeriod")
     mode_since = models.DateField(null=True, blank=True)
@@ -75,7 +77,6 @@ class Subject(models.Model):
     # Notification (registered offenders)
     notification_start = models.DateField(null=True, blank=True)
     notification_end = models.DateField(null=True, blank=True, help_text="empty: indefinite")
-    last_periodic_notification = models.DateField(null=True, blank=True)
     no_fixed_abode = models.BooleanField(default=False, help_text="periodic notification is then weekly")
     disposal = models.CharField(max_length=24, choices=Disposal.choices, blank=True)
     under_18_at_conviction = models.BooleanField(default=False)
@@ -119,6 +120,29 @@ class ModePeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mode} {self.start}–{self.end or '…'}"
+
+
+class NotificationKind(models.TextChoices):
+    INITIAL = "initial", "Initial notification"
+    PERIODIC = "periodic", "Periodic notification"
+    CHANGE = "change", "Notified change (name, address, stay elsewhere)"
+    TRAVEL = "travel", "Foreign travel notified"
+
+
+class NotificationRecord(models.Model):
+    """A notification the subject made at a police station (SOA 2003 ss.83–86)."""
+
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=10, choices=NotificationKind.choices)
+    on = models.DateField()
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["subject", "on"]
+        indexes = [models.Index(fields=["subject", "kind", "on"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.on}"
 
 
 class OrderKind(models.TextChoices):

@@ -93,8 +93,12 @@ def due_date(pol: Mapping, *, level: str, managed_from: dt.date, last_success: d
 class Overdue:
     due: dt.date
     days: int          # counted days since the last successful visit (or the management start)
-    critical: bool
+    critical_since: dt.date | None  # the first critical day, if it is critical
     reasons: tuple[str, ...]
+
+    @property
+    def critical(self) -> bool:
+        return self.critical_since is not None
 
     @property
     def since(self) -> dt.date:
@@ -126,17 +130,18 @@ def overdue_visit(pol: Mapping, *, as_of: dt.date, level: str, assessed: bool, m
         reasons.append(f"{_days(paused)} in custody, hospital or abroad not counted")
     if not assessed:
         reasons.append(f"no approved risk assessment: visited as {label} risk until one is approved")
-    critical = False
     limit = pol["visits.critical_multiple"] * interval
-    if days > limit:
-        critical = True
-        reasons.append(f"critical: no successful visit for more than {pol['visits.critical_multiple']} "
-                       f"intervals ({limit} days)")
-    elif level in HIGH_LEVELS and days > pol["visits.critical_days_high"]:
-        critical = True
-        reasons.append(f"critical: {label} risk and no successful visit for more than "
-                       f"{pol['visits.critical_days_high']} days")
-    return Overdue(due, days, critical, tuple(reasons))
+    high_limit = pol["visits.critical_days_high"] if level in HIGH_LEVELS else limit
+    threshold = min(limit, high_limit)
+    critical_since = None
+    if days > threshold:
+        critical_since = add_counted_days(base, threshold + 1, spans)
+        if days > limit:
+            reasons.append(f"critical: no successful visit for more than {pol['visits.critical_multiple']} "
+                           f"intervals ({limit} days)")
+        else:
+            reasons.append(f"critical: {label} risk and no successful visit for more than {high_limit} days")
+    return Overdue(due, days, critical_since, tuple(reasons))
 
 
 def attempts_since(attempts: Iterable[Attempt], outcomes: Sequence[str], after: dt.date | None,
