@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class InvestigationsConfig(AppConfig):
     name = "vigil.investigations"
     label = "investigations"
+    verbose_name = "Investigation allocation"
+
+    def ready(self) -> None:
+        from vigil.investigations import (  # noqa: F401 - registrations
+            generate,
+            policy,
+            roles,
+            scopes,
+        )

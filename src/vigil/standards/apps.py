@@ -8,5 +8,8 @@ class StandardsConfig(AppConfig):
 
     def ready(self) -> None:
         from vigil.standards import (  # noqa: F401 - registrations
-            denials, policy, scopes,
+            denials,
+            generate,
+            policy,
+            scopes,
         )

@@ -48,7 +48,7 @@ def _model(label: str, field: str | None = None):
 
 def restricted_crimes_q(restriction) -> Q:
     from vigil.core import policy
-    from vigil.investigations.categories import crimes_in_categories
+    from vigil.investigations.queries import crimes_in_categories
 
     return crimes_in_categories(restriction.crime_categories, policy.current())
 

@@ -1,0 +1,36 @@
+"""The policy's selectors as SQL, for set-based reads: which crimes a restriction covers (§4), and each crime's
+workload units from the required-level matrix (§2). The same selectors as ``CrimeRules`` (see
+``vigil.investigations.matching``), so a query and a rule can never disagree."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Case, IntegerField, Q, Value, When
+
+from vigil.investigations.matching import Selector, any_of_q
+from vigil.investigations.rules import CrimeRules
+
+
+def crimes_in_categories(categories: Iterable[str], policy, prefix: str = "") -> Q:
+    """Crimes in any of the named §4 categories (``prefix`` for a related crime, e.g. ``"crime__"``)."""
+    specs = policy["crimes.categories"]
+    return any_of_q((Selector.parse(s) for name in sorted(set(categories)) for s in specs.get(name, ())), prefix)
+
+
+def _by_level(rules: CrimeRules, prefix: str, value) -> Case:
+    """CASE over the matrix's levels, highest first, so a crime gets the highest level of the rules it matches."""
+    levels = sorted({int(r["pip_level"]) for r, _ in rules.matrix if int(r["pip_level"]) > rules.default_pip},
+                    reverse=True)
+    whens = [When(any_of_q([s for r, s in rules.matrix if int(r["pip_level"]) >= lvl], prefix),
+                  then=Value(value(lvl))) for lvl in levels]
+    return Case(*whens, default=Value(value(rules.default_pip)), output_field=IntegerField())
+
+
+def required_pip_expression(rules: CrimeRules, prefix: str = "") -> Case:
+    """SQL for a crime's required PIP level: the highest level of the matrix rules it matches."""
+    return _by_level(rules, prefix, int)
+
+
+def units_expression(rules: CrimeRules, prefix: str = "") -> Case:
+    """SQL for a crime's workload units (PIP1 = 1, PIP2 = 2, PIP3 = 4 by default)."""
+    return _by_level(rules, prefix, rules.units_for)

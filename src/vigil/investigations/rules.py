@@ -1,0 +1,420 @@
+"""Investigation allocation (domain-rules §2) as pure functions of policy, facts and an as-of date.
+
+- ``CrimeRules(policy)``: a crime's required level, its §4 categories and why it is vulnerable;
+- ``is_eligible(officers, crimes, policy)``: the one eligibility test, set-based over arrays of officers and
+  crimes (a whole force × a day's queue in one call), with reasons a person can read for any pair;
+- ``allocation_cost``: the stated cost that ranks eligible officers, with the impact of each allocation;
+- ``priority``: THRIVE and solvability screening (never screening out a vulnerable victim);
+- ``overload``: OFFICER_OVERLOADED.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from vigil.investigations.flags import (
+    CATEGORY_BIT,
+    CATEGORY_LABELS,
+    SOLVABILITY_FACTORS,
+    SPECIALISM_BIT,
+    bits,
+    names_of,
+)
+from vigil.investigations.matching import Selector
+from vigil.standards.rules import Restriction
+
+Policy = Mapping[str, Any]
+
+
+# --- What a crime needs ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Requirement:
+    pip_level: int
+    specialisms: tuple[str, ...]
+    reasons: tuple[str, ...]  # the matrix rules that set it, e.g. "Sexual offences group: PIP2 + sexual_offences"
+
+    def as_json(self) -> dict:
+        return {"pip_level": self.pip_level, "specialisms": list(self.specialisms)}
+
+    def __str__(self) -> str:
+        return f"PIP{self.pip_level}" + "".join(f" + {s}" for s in self.specialisms)
+
+
+class CrimeRules:
+    """The policy compiled once: required level, categories and vulnerability of any (offence, flags)."""
+
+    def __init__(self, policy: Policy):
+        self.policy = policy
+        self.matrix = [(r, Selector.parse(r)) for r in policy["allocation.required_level_matrix"]]
+        self.default_pip = int(policy["allocation.default_pip_level"])
+        self.categories_sel = {name: [Selector.parse(s) for s in specs]
+                               for name, specs in policy["crimes.categories"].items()}
+        self.vulnerable_flags = tuple(policy["allocation.vulnerability_flags"])
+        self.vulnerable_categories = tuple(policy["allocation.vulnerability_categories"])
+        self.units = {int(k): int(v) for k, v in policy["allocation.units_by_level"].items()}
+        self._memo: dict[tuple, Any] = {}
+
+    def requirement(self, offence_code: str, flags: Iterable[str]) -> Requirement:
+        key = ("req", offence_code, frozenset(flags))
+        if key not in self._memo:
+            pip, specs, reasons = self.default_pip, [], []
+            for rule, sel in self.matrix:
+                if sel.matches(offence_code, key[2]):
+                    pip = max(pip, int(rule["pip_level"]))
+                    specs.extend(s for s in rule.get("specialisms") or () if s not in specs)
+                    needs = f"PIP{rule['pip_level']}" + "".join(f" + {s}" for s in rule.get("specialisms") or ())
+                    reasons.append(f"{rule['name']}: {needs}")
+            if not reasons:
+                reasons.append(f"volume crime: PIP{self.default_pip}")
+            self._memo[key] = Requirement(pip, tuple(specs), tuple(reasons))
+        return self._memo[key]
+
+    def categories(self, offence_code: str, flags: Iterable[str]) -> frozenset[str]:
+        key = ("cat", offence_code, frozenset(flags))
+        if key not in self._memo:
+            self._memo[key] = frozenset(name for name, sels in self.categories_sel.items()
+                                        if any(s.matches(offence_code, key[2]) for s in sels))
+        return self._memo[key]
+
+    def vulnerability(self, offence_code: str, flags: Iterable[str]) -> tuple[str, ...]:
+        """Why the crime is one no probationer may hold (empty: it is not)."""
+        flags = frozenset(flags)
+        cats = self.categories(offence_code, flags)
+        out = [f"flagged {f}" for f in self.vulnerable_flags if f in flags]
+        out += [f"in the {CATEGORY_LABELS.get(c, c)} category" for c in self.vulnerable_categories if c in cats]
+        return tuple(out)
+
+    def units_for(self, pip_level: int) -> int:
+        return self.units.get(pip_level, max(self.units.values()))
+
+
+def required_level(offence_code: str, flags: Iterable[str], policy: Policy) -> Requirement:
+    return CrimeRules(policy).requirement(offence_code, flags)
+
+
+def capacity_for(pip_level: int, policy: Policy) -> int:
+    caps = {int(k): int(v) for k, v in policy["allocation.capacity_units"].items()}
+    if pip_level in caps:
+        return caps[pip_level]
+    lower = [k for k in caps if k <= pip_level]
+    return caps[max(lower)] if lower else 0  # police staff without a PIP level hold no investigations
+
+
+def probation_ends(joined: dt.date, years: int) -> dt.date:
+    """The first day an officer is no longer a probationer by length of service."""
+    try:
+        return joined.replace(year=joined.year + years)
+    except ValueError:  # joined on 29 February
+        return joined.replace(year=joined.year + years, month=3, day=1)
+
+
+# --- Facts -------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OfficerFacts:
+    ref: str
+    name: str
+    pip_level: int
+    student_officer: bool
+    joined: dt.date
+    specialisms: Mapping[str, dt.date | None]  # name → expires (inclusive); None: does not expire
+    team_id: int | None = None
+    borough_id: int | None = None
+    team_name: str = ""
+    borough_name: str = ""
+    units: int = 0          # open investigations, weighted
+    open_crimes: int = 0
+    restriction: Restriction | None = None
+    pk: int | None = None
+
+
+@dataclass(frozen=True)
+class CrimeFacts:
+    ref: str
+    offence_code: str
+    flags: frozenset[str]
+    team_id: int | None = None
+    borough_id: int | None = None
+    borough_name: str = ""
+    pk: int | None = None
+
+
+class OfficerTable:
+    """Officers as arrays, for set-based eligibility and cost."""
+
+    def __init__(self, officers: Sequence[OfficerFacts], as_of: dt.date, policy: Policy):
+        self.facts = list(officers)
+        self.as_of = as_of
+        n = len(self.facts)
+        self.probation_years = years = int(policy["allocation.probation_years"])
+        self.pip = np.fromiter((o.pip_level for o in self.facts), dtype=np.int16, count=n)
+        self.spec_valid = np.fromiter(
+            (bits([s for s, exp in o.specialisms.items() if exp is None or exp >= as_of], SPECIALISM_BIT)
+             for o in self.facts), dtype=np.int16, count=n)
+        self.student = np.fromiter((o.student_officer for o in self.facts), dtype=bool, count=n)
+        self.probationer = self.student | np.fromiter(
+            (as_of < probation_ends(o.joined, years) for o in self.facts), dtype=bool, count=n)
+        self.restricted = np.fromiter(
+            (bits(o.restriction.crime_categories & CATEGORY_BIT.keys(), CATEGORY_BIT) if o.restriction else 0
+             for o in self.facts), dtype=np.int16, count=n)
+        self.units = np.fromiter((o.units for o in self.facts), dtype=np.int32, count=n)
+        self.open = np.fromiter((o.open_crimes for o in self.facts), dtype=np.int32, count=n)
+        self.cap = np.fromiter((capacity_for(o.pip_level, policy) for o in self.facts), dtype=np.int32, count=n)
+        self.team = np.fromiter((o.team_id if o.team_id is not None else -1 for o in self.facts), np.int64, n)
+        self.borough = np.fromiter((o.borough_id if o.borough_id is not None else -1 for o in self.facts),
+                                   np.int64, n)
+
+    def __len__(self) -> int:
+        return len(self.facts)
+
+
+class CrimeTable:
+    """Crimes as arrays: what each needs, whether it is vulnerable, its §4 categories and its weight."""
+
+    def __init__(self, crimes: Sequence[CrimeFacts], rules: CrimeRules):
+        self.facts = list(crimes)
+        self.rules = rules
+        m = len(self.facts)
+        self.requirements = [rules.requirement(c.offence_code, c.flags) for c in self.facts]
+        self.vulnerabilities = [rules.vulnerability(c.offence_code, c.flags) for c in self.facts]
+        self.category_names = [rules.categories(c.offence_code, c.flags) for c in self.facts]
+        self.req_pip = np.fromiter((r.pip_level for r in self.requirements), dtype=np.int16, count=m)
+        self.req_specs = np.fromiter((bits(r.specialisms, SPECIALISM_BIT) for r in self.requirements),
+                                     dtype=np.int16, count=m)
+        self.vulnerable = np.fromiter((bool(v) for v in self.vulnerabilities), dtype=bool, count=m)
+        self.categories = np.fromiter((bits(c & CATEGORY_BIT.keys(), CATEGORY_BIT) for c in self.category_names),
+                                      dtype=np.int16, count=m)
+        self.units = np.fromiter((rules.units_for(r.pip_level) for r in self.requirements), dtype=np.int32, count=m)
+        self.team = np.fromiter((c.team_id if c.team_id is not None else -2 for c in self.facts), np.int64, m)
+        self.borough = np.fromiter((c.borough_id if c.borough_id is not None else -2 for c in self.facts),
+                                   np.int64, m)
+
+    def __len__(self) -> int:
+        return len(self.facts)
+
+
+# --- Eligibility -------------------------------------------------------------------------------------------------
+
+CHECKS = ("level", "specialisms", "probation", "restriction", "capacity")
+STANDING = ("level", "specialisms", "probation")  # what a supervisor's override may set aside (not a restriction)
+
+
+@dataclass
+class Eligibility:
+    """Masks (True = passes) over officers × crimes (or aligned pairs). ``ok`` is every check passed."""
+
+    officers: OfficerTable
+    crimes: CrimeTable
+    pairs: bool
+    checks: dict[str, np.ndarray] = field(default_factory=dict)
+    max_open: int = 25
+
+    @property
+    def ok(self) -> np.ndarray:
+        out = self.checks["level"].copy()
+        for name in CHECKS[1:]:
+            out &= self.checks[name]
+        return out
+
+    @property
+    def ok_but_capacity(self) -> np.ndarray:
+        """Every check except capacity (which a batch allocation tracks itself as it allocates)."""
+        out = self.checks["level"] & self.checks["specialisms"] & self.checks["probation"]
+        return out & self.checks["restriction"]
+
+    def _at(self, name: str, i: int, j: int) -> bool:
+        arr = self.checks[name]
+        return bool(arr[i] if self.pairs else np.broadcast_to(arr, (len(self.officers), len(self.crimes)))[i, j])
+
+    def failed(self, i: int, j: int) -> list[str]:
+        return [name for name in CHECKS if not self._at(name, i, j)]
+
+    def reasons(self, i: int, j: int | None = None) -> list[str]:
+        """Why officer ``i`` may not take crime ``j`` (empty: eligible). For aligned pairs, ``j`` is ``i``."""
+        j = i if j is None else j
+        o = self.officers.facts[i]
+        req = self.crimes.requirements[j]
+        out = []
+        for name in self.failed(i, j):
+            if name == "level":
+                out.append(f"PIP level {o.pip_level} is below the required PIP{req.pip_level}")
+            elif name == "specialisms":
+                for s in req.specialisms:
+                    if not int(self.officers.spec_valid[i]) & SPECIALISM_BIT[s]:
+                        exp = o.specialisms.get(s, "missing")
+                        out.append(f"does not hold the {s} specialism" if exp == "missing"
+                                   else f"{s} specialism expired on {exp.isoformat()}")
+            elif name == "probation":
+                why = self.crimes.vulnerabilities[j][0]
+                if o.student_officer:
+                    out.append(f"student officer: not eligible for a crime {why}")
+                else:
+                    out.append(f"under {self.officers.probation_years} years' service (joined "
+                               f"{o.joined.isoformat()}): not eligible for a crime {why}")
+            elif name == "restriction":
+                covered = names_of(int(self.officers.restricted[i]) & int(self.crimes.categories[j]), CATEGORY_BIT)
+                labels = ", ".join(CATEGORY_LABELS[c] for c in covered)
+                out.append(f"{o.restriction.reason if o.restriction else 'restricted'}: not eligible for "
+                           f"{labels} crimes")
+            elif name == "capacity":
+                w = int(self.crimes.units[j])
+                cap = int(self.officers.cap[i])
+                if o.units + w > cap:
+                    out.append(f"no capacity: {o.units} of {cap} workload units in use and this crime adds {w}")
+                if o.open_crimes + 1 > self.max_open:
+                    out.append(f"already holds {o.open_crimes} open crimes (at most {self.max_open})")
+        return out
+
+
+def is_eligible(officers: OfficerTable, crimes: CrimeTable, policy: Policy, *, pairs: bool = False) -> Eligibility:
+    """The one eligibility test (domain-rules §2), set-based.
+
+    ``pairs=False``: every officer against every crime (masks shaped officers × crimes).
+    ``pairs=True``: officer ``k`` against crime ``k`` (aligned arrays, e.g. current allocations).
+    """
+    if pairs and len(officers) != len(crimes):
+        raise ValueError("aligned pairs need as many officers as crimes")
+
+    def col(a):
+        return a if pairs else a[:, None]
+
+    max_open = int(policy["allocation.max_open_crimes"])
+    checks = {
+        "level": col(officers.pip) >= crimes.req_pip,
+        "specialisms": (col(officers.spec_valid) & crimes.req_specs) == crimes.req_specs,
+        "probation": ~(col(officers.probationer) & crimes.vulnerable),
+        "restriction": (col(officers.restricted) & crimes.categories) == 0,
+        "capacity": ((col(officers.units) + crimes.units) <= col(officers.cap)) & (col(officers.open) + 1 <= max_open),
+    }
+    return Eligibility(officers, crimes, pairs, checks, max_open)
+
+
+def check_one(officer: OfficerFacts, crime: CrimeFacts, as_of: dt.date, policy: Policy,
+              rules: CrimeRules | None = None) -> tuple[bool, list[str], Eligibility]:
+    """``is_eligible`` for one officer and one crime: (eligible, reasons, the full result)."""
+    e = is_eligible(OfficerTable([officer], as_of, policy), CrimeTable([crime], rules or CrimeRules(policy)),
+                    policy, pairs=True)
+    reasons = e.reasons(0)
+    return not reasons, reasons, e
+
+
+# --- Cost and impact ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Cost:
+    total: np.ndarray
+    load_before: np.ndarray
+    load_after: np.ndarray
+    locality: np.ndarray     # 0 same team, 1 same borough, 2 elsewhere
+    over: np.ndarray         # PIP levels above the requirement
+
+
+def allocation_cost(officers: OfficerTable, crimes: CrimeTable, policy: Policy, *, pairs: bool = False,
+                    continuity: np.ndarray | None = None) -> Cost:
+    """The stated cost of giving each crime to each officer (lower is better); see docs/adr/0204.
+
+    workload after allocation (share of capacity) × ``allocation.cost.workload``
+    + another team in the borough ``allocation.cost.other_team`` or another borough ``…other_borough``
+    + ``allocation.cost.continuity`` when the officer already holds a crime with the same victim or suspect
+    + ``allocation.cost.over_qualification`` per PIP level above the requirement.
+    """
+    def col(a):
+        return a if pairs else a[:, None]
+
+    cap = np.maximum(col(officers.cap), 1).astype(float)
+    before = col(officers.units) / cap
+    after = (col(officers.units) + crimes.units) / cap
+    same_team = col(officers.team) == crimes.team
+    same_borough = col(officers.borough) == crimes.borough
+    locality = np.where(same_team, 0, np.where(same_borough, 1, 2))
+    over = np.maximum(col(officers.pip) - crimes.req_pip, 0)
+    total = (float(policy["allocation.cost.workload"]) * after
+             + np.where(locality == 1, float(policy["allocation.cost.other_team"]), 0.0)
+             + np.where(locality == 2, float(policy["allocation.cost.other_borough"]), 0.0)
+             + float(policy["allocation.cost.over_qualification"]) * over)
+    if continuity is not None:
+        total = total + float(policy["allocation.cost.continuity"]) * continuity
+    return Cost(total, np.broadcast_to(before, total.shape), after, locality, over)
+
+
+def impact(officer: OfficerFacts, crime_units: int, cap: int) -> str:
+    """The impact statement shown to an allocator: "workload from 70% to 80% of capacity (14 → 16 of 20 units)"."""
+    if cap <= 0:
+        return "no workload capacity"
+    before, after = officer.units, officer.units + crime_units
+    return (f"workload from {round(100 * before / cap)}% to {round(100 * after / cap)}% of capacity "
+            f"({before} → {after} of {cap} units; {officer.open_crimes + 1} open crime"
+            f"{'' if officer.open_crimes == 0 else 's'})")
+
+
+def cost_reasons(officer: OfficerFacts, crime: CrimeFacts, requirement: Requirement, locality: int,
+                 continuity_refs: Sequence[str] = ()) -> list[str]:
+    out = []
+    if locality == 0:
+        out.append(f"same team ({officer.team_name})" if officer.team_name else "same team")
+    elif locality == 1:
+        out.append(f"another team in the crime's borough ({officer.team_name})")
+    else:
+        out.append(f"outside the crime's borough ({officer.borough_name or 'no borough'})")
+    if continuity_refs:
+        out.append("continuity: already investigating " + ", ".join(continuity_refs[:3])
+                   + " with the same victim or suspect")
+    over = officer.pip_level - requirement.pip_level
+    if over > 0:
+        out.append(f"PIP{officer.pip_level} for a PIP{requirement.pip_level} crime: over-qualified by {over} "
+                   f"level{'s' if over > 1 else ''}")
+    return out
+
+
+# --- Workload ----------------------------------------------------------------------------------------------------
+
+def overload(*, units: int, open_crimes: int, pip_level: int, policy: Policy) -> list[str]:
+    """OFFICER_OVERLOADED reasons: above the capacity for the officer's level, and always above 25 open crimes."""
+    cap = capacity_for(pip_level, policy)
+    max_open = int(policy["allocation.max_open_crimes"])
+    out = []
+    if units > cap:
+        out.append(f"{units} workload units against a capacity of {cap} for a PIP{pip_level} officer")
+    if open_crimes > max_open:
+        out.append(f"{open_crimes} open crimes, above the maximum of {max_open}")
+    return out
+
+
+# --- THRIVE and solvability --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Priority:
+    level: str  # "urgent", "standard" or "screened_out"
+    reasons: tuple[str, ...]
+
+    @property
+    def rank(self) -> int:
+        return {"urgent": 0, "standard": 1, "screened_out": 2}[self.level]
+
+
+def priority(*, requirement: Requirement, vulnerability: Sequence[str], thrive: Mapping[str, str],
+             solvability: Sequence[str] | None, policy: Policy) -> Priority:
+    """Where a crime sits in the queue. THRIVE grades of high make it urgent. Solvability screening may lower a
+    volume crime with too few lines of enquiry, but never a crime with a vulnerability flag."""
+    high = [k for k in ("threat", "harm", "risk") if thrive.get(k) == "high"]
+    if high:
+        return Priority("urgent", tuple(f"THRIVE: {k} assessed high" for k in high))
+    if requirement.pip_level >= 3:
+        return Priority("urgent", (f"requires {requirement}",))
+    if vulnerability:
+        return Priority("standard", (f"never screened out: {vulnerability[0]}",))
+    volume = requirement.pip_level <= int(policy["allocation.default_pip_level"])
+    if solvability is None:
+        return Priority("standard", ("solvability not yet screened",))
+    factors = [f for f in solvability if f in SOLVABILITY_FACTORS]
+    minimum = int(policy["allocation.solvability.min_factors"])
+    raised = [k for k in ("threat", "harm", "risk") if thrive.get(k) == "medium"]
+    if volume and len(factors) < minimum and not raised:
+        return Priority("screened_out", (f"volume crime with {len(factors)} solvability factor(s), fewer than "
+                                         f"{minimum}: priority lowered",))
+    return Priority("standard", (f"{len(factors)} solvability factor(s)",))
