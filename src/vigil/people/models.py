@@ -117,3 +117,7 @@ class Identifier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type}: {self.value}"
+
+
+# Record-linkage models live in the linkage package; importing them here registers them with the people app.
+from vigil.people.linkage.models import LinkageTruth, LinkRun, RecordMatch  # noqa: E402,F401

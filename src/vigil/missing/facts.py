@@ -1,0 +1,82 @@
+"""Facts for the rules, read set-based: a handful of queries whatever the number of episodes.
+
+Shared by the sweep, the coordinator's board and the offender-link check, so each reads the records the same way.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+
+from vigil.missing.models import MissingEpisode, Screening, StrategyMeeting
+from vigil.missing.rules import EpisodeFact, ScreeningFact
+from vigil.people.models import Person
+
+CHUNK = 900  # ids per IN (...) on SQLite
+
+
+def identity_key(person_ref: str, identity_ref: str | None) -> str:
+    """The resolved identity of a record: its identity, or (unlinked) the same fallback export writes."""
+    return identity_ref or f"I-{person_ref}"
+
+
+def _chunks(ids: list) -> Iterable[list]:
+    for i in range(0, len(ids), CHUNK):
+        yield ids[i:i + CHUNK]
+
+
+def episode_facts(episodes: QuerySet | None = None, *, until: dt.datetime | None = None) -> list[EpisodeFact]:
+    """EpisodeFacts for the given episodes (all by default) reported by ``until``."""
+    qs = MissingEpisode.objects.all() if episodes is None else episodes
+    if until is not None:
+        qs = qs.filter(reported_at__lte=until)
+    rows = list(qs.values("pk", "ref", "child__ref", "child__identity__ref", "reported_at", "returned_at",
+                          "last_seen_at", "prevention_interview_at", "return_interview_at", "found_key", "risk_grade",
+                          "graded_at", "team_id", "coordinator__ref").order_by("pk"))
+    if not rows:
+        return []
+    pks = [r["pk"] for r in rows]
+    whole = episodes is None
+    screenings: dict[int, list[ScreeningFact]] = defaultdict(list)
+    found_with: dict[int, list[str]] = defaultdict(list)
+    through = MissingEpisode.found_with.through
+    parts = [None] if whole else list(_chunks(pks))
+    for part in parts:
+        sq = Screening.objects.all() if part is None else Screening.objects.filter(episode_id__in=part)
+        for s in sq.values("episode_id", "stage", "at", "indicators", "referral_at").order_by("at", "pk").iterator(
+                chunk_size=20000):
+            screenings[s["episode_id"]].append(ScreeningFact(s["stage"], s["at"], tuple(s["indicators"] or ()),
+                                                             s["referral_at"]))
+        fq = through.objects.all() if part is None else through.objects.filter(missingepisode_id__in=part)
+        for f in fq.values("missingepisode_id", "person__ref", "person__identity__ref").iterator(chunk_size=20000):
+            found_with[f["missingepisode_id"]].append(identity_key(f["person__ref"], f["person__identity__ref"]))
+    return [EpisodeFact(
+        ref=r["ref"], child=r["child__ref"], child_key=identity_key(r["child__ref"], r["child__identity__ref"]),
+        reported_at=r["reported_at"], returned_at=r["returned_at"], last_seen_at=r["last_seen_at"],
+        screenings=tuple(screenings.get(r["pk"], ())), prevention_interview_at=r["prevention_interview_at"],
+        return_interview_at=r["return_interview_at"], found_key=r["found_key"] or "",
+        found_with=tuple(sorted(set(found_with.get(r["pk"], ())))), grade=r["risk_grade"] or "",
+        graded_at=r["graded_at"], team_id=r["team_id"], owner=r["coordinator__ref"],
+    ) for r in rows]
+
+
+def strategy_meetings_by_identity(until: dt.datetime | None = None,
+                                  children: Iterable[int] | None = None) -> dict[str, list[dt.datetime]]:
+    qs = StrategyMeeting.objects.all()
+    if until is not None:
+        qs = qs.filter(held_at__lte=until)
+    if children is not None:
+        qs = qs.filter(child_id__in=list(children))
+    out: dict[str, list[dt.datetime]] = defaultdict(list)
+    for m in qs.values("child__ref", "child__identity__ref", "held_at").iterator(chunk_size=20000):
+        out[identity_key(m["child__ref"], m["child__identity__ref"])].append(m["held_at"])
+    return out
+
+
+def records_of_identity(person: Person) -> list[int]:
+    """The primary keys of every record resolved to the same identity as ``person`` (itself when unlinked)."""
+    if person.identity_id is None:
+        return [person.pk]
+    return list(Person.objects.filter(identity_id=person.identity_id).values_list("pk", flat=True))

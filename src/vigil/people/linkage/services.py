@@ -1,0 +1,177 @@
+"""Record linkage runs and reviews: each one atomic and logged as a *combination* of personal data (s.62).
+
+- ``run_linkage`` scores every pair of records; at or above the auto-link threshold the pair is linked, between
+  the thresholds it is queued for a person to review. Human decisions are never overturned by a run: an accepted,
+  rejected or undone pair keeps its status and only gets fresh evidence. An automatic link the evidence no
+  longer supports is withdrawn (or queued, if it is still uncertain).
+- ``decide`` records a reviewer's accept or reject, or undoes a link, with a rationale kept in the pair's history.
+
+After either, identities are recomputed and ``identities_changed`` is sent, so other modules (missing children:
+a found-with adult who turns out to be a subject's alias) can act the same day.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from django.db import transaction
+from django.dispatch import Signal
+
+from vigil.core import access_log, clock, policy
+from vigil.core.errors import InputError
+from vigil.core.scope import officer_of
+from vigil.people.linkage import identities, model, records
+from vigil.people.linkage.models import HUMAN_DECIDED, LINKED, LinkRun, MatchStatus, RecordMatch
+from vigil.people.models import Person
+
+# Sent with person_pks (the records whose identity changed), as_of and actor, inside the deciding transaction.
+identities_changed = Signal()
+
+PURPOSE = "record linkage: resolving the same person across records (public protection and safeguarding)"
+
+
+def _note(match: RecordMatch, *, at: dt.datetime, by: str, what: str, why: str = "") -> None:
+    match.history = [*match.history, {"at": at.isoformat(timespec="seconds"), "by": by, "what": what,
+                                      **({"why": why} if why else {})}]
+
+
+def _classify(p: float, pol: Mapping) -> str:
+    return MatchStatus.LINKED_AUTO if p >= pol["linkage.auto_link_probability"] else MatchStatus.QUEUED
+
+
+def run_linkage(*, actor="system:link", pol=None, train: bool | None = None, as_of: dt.date | None = None,
+                progress=None) -> LinkRun:
+    """Score every pair of person records and bring the matches and identities into line (``vigil link``)."""
+    pol = pol or policy.current()
+    if pol["linkage.review_probability"] > pol["linkage.auto_link_probability"]:
+        raise InputError("linkage thresholds: the review threshold is above the auto-link threshold")
+    started = clock.now()
+    who = actor if isinstance(actor, str) else access_log.actor_names(actor)[0]
+    rows = records.person_rows()
+    if progress:
+        progress(f"{len(rows)} rows read")
+    scored = model.score(records.table(rows), pol, train=train)
+    if progress:
+        progress(f"{len(scored.pairs)} pairs scored at or above the review threshold")
+    with transaction.atomic():
+        run = LinkRun.objects.create(started_at=started, actor=who[:150], records=scored.people,
+                                     parameters=scored.parameters, thresholds={
+                                         "auto_link": pol["linkage.auto_link_probability"],
+                                         "review": pol["linkage.review_probability"]})
+        existing = {(m.left_id, m.right_id): m for m in RecordMatch.objects.filter(
+            status__in=[*LINKED, MatchStatus.QUEUED, *HUMAN_DECIDED, MatchStatus.WITHDRAWN])}
+        now = clock.now()
+        created, updated, newly = [], [], []
+        seen = set()
+        for row in scored.pairs.itertuples(index=False):
+            a, b = int(row.first), int(row.second)
+            left, right = min(a, b), max(a, b)
+            seen.add((left, right))
+            p, w = float(row.match_probability), float(row.match_weight)
+            evidence = scored.evidence(row._asdict() if a < b else _swapped(row._asdict()))
+            m = existing.get((left, right))
+            if m is None:
+                m = RecordMatch(left_id=left, right_id=right, probability=p, match_weight=w, evidence=evidence,
+                                status=_classify(p, pol), run=run, scored_at=now)
+                _note(m, at=now, by=who, what=m.status, why=f"scored p={p:.3f} in run #{run.pk}")
+                created.append(m)
+                newly.append(m)
+                continue
+            m.probability, m.match_weight, m.evidence, m.run, m.scored_at = p, w, evidence, run, now
+            if m.status not in HUMAN_DECIDED:
+                status = _classify(p, pol)
+                if status != m.status:
+                    _note(m, at=now, by=who, what=status, why=f"scored p={p:.3f} in run #{run.pk}")
+                    m.status = status
+                    newly.append(m)
+            updated.append(m)
+        withdrawn = []
+        for key, m in existing.items():
+            if key not in seen and m.status in (*LINKED, MatchStatus.QUEUED) and m.status != MatchStatus.ACCEPTED:
+                _note(m, at=now, by=who, what=MatchStatus.WITHDRAWN,
+                      why=f"scored below the review threshold in run #{run.pk}")
+                m.status = MatchStatus.WITHDRAWN
+                withdrawn.append(m)
+        RecordMatch.objects.bulk_create(created, batch_size=2000)
+        RecordMatch.objects.bulk_update(updated + withdrawn, ["probability", "match_weight", "evidence", "run",
+                                                              "scored_at", "status", "history"], batch_size=1000)
+        count, changed = identities.recompute()
+        run.finished_at = clock.now()
+        run.pairs_scored = len(scored.pairs)
+        run.auto_linked = RecordMatch.objects.filter(status=MatchStatus.LINKED_AUTO).count()
+        run.queued = RecordMatch.objects.filter(status=MatchStatus.QUEUED).count()
+        run.withdrawn = len(withdrawn)
+        run.identities = count
+        run.seconds = round((run.finished_at - started).total_seconds(), 2)
+        run.save()
+        touched = {m.left_id for m in newly + withdrawn} | {m.right_id for m in newly + withdrawn}
+        access_log.record(actor=actor, operation="combination", record_type="linkage_run", record_ids=str(run.pk),
+                          justification=PURPOSE,
+                          detail=f"{scored.people} records ({scored.parameters} parameters); {run.auto_linked} "
+                                 f"linked automatically, {run.queued} awaiting review, {len(withdrawn)} withdrawn; "
+                                 f"{count} identities")
+        if touched:
+            refs = _refs(touched)
+            access_log.record(actor=actor, operation="combination", record_type="person", record_ids=refs,
+                              justification=PURPOSE, detail=f"record linkage run #{run.pk}: linked or queued")
+        _announce(changed, as_of or clock.today(), actor)
+    return run
+
+
+def _swapped(row: dict) -> dict:
+    out = dict(row)
+    for k, v in row.items():
+        if k.endswith("_l") and f"{k[:-2]}_r" in row:
+            out[k], out[f"{k[:-2]}_r"] = row[f"{k[:-2]}_r"], v
+    return out
+
+
+def _refs(pks: set[int]) -> list[str]:
+    ids = sorted(pks)
+    out = []
+    for i in range(0, len(ids), 900):
+        out.extend(Person.objects.filter(pk__in=ids[i:i + 900]).values_list("ref", flat=True))
+    return sorted(out)
+
+
+def _announce(changed: set[int], as_of: dt.date, actor) -> None:
+    if changed:  # inside the same transaction: a link and what it sets off commit together
+        identities_changed.send(sender=RecordMatch, person_pks=set(changed), as_of=as_of, actor=actor)
+
+
+ALLOWED = {
+    "accept": (MatchStatus.QUEUED, MatchStatus.REJECTED, MatchStatus.UNDONE, MatchStatus.WITHDRAWN),
+    "reject": (MatchStatus.QUEUED, MatchStatus.WITHDRAWN),
+    "undo": LINKED,
+}
+RESULT = {"accept": MatchStatus.ACCEPTED, "reject": MatchStatus.REJECTED, "undo": MatchStatus.UNDONE}
+
+
+def allowed_decisions(match: RecordMatch) -> tuple[str, ...]:
+    return tuple(d for d, states in ALLOWED.items() if match.status in states)
+
+
+@transaction.atomic
+def decide(*, actor, match: RecordMatch, decision: str, rationale: str, at: dt.datetime,
+           as_of: dt.date) -> RecordMatch:
+    """A reviewer accepts or rejects a queued pair, or undoes a link; logged as a combination."""
+    if decision not in ALLOWED:
+        raise InputError(f"decision: {decision!r} is not one of accept, reject, undo")
+    match = RecordMatch.objects.select_for_update().get(pk=match.pk)
+    if match.status not in ALLOWED[decision]:
+        raise InputError(f"this pair is '{match.get_status_display().lower()}': it cannot be {decision}ed now"
+                         if decision != "undo" else "this pair is not linked: there is nothing to undo")
+    rationale = (rationale or "").strip()
+    if len(rationale) < 10:
+        raise InputError("rationale: write at least 10 characters")
+    who = access_log.actor_names(actor)[0]
+    match.status = RESULT[decision]
+    match.decided_by, match.decided_officer, match.decided_at, match.rationale = who, officer_of(actor), at, rationale
+    _note(match, at=at, by=who, what=match.status, why=rationale)
+    match.save()
+    _, changed = identities.recompute()
+    refs = list(Person.objects.filter(pk__in=[match.left_id, match.right_id]).values_list("ref", flat=True))
+    access_log.record(actor=actor, operation="combination", record_type="person", record_ids=sorted(refs),
+                      justification=PURPOSE, detail=f"match #{match.pk} {decision}ed by a reviewer")
+    _announce(changed | {match.left_id, match.right_id}, as_of, actor)
+    return match
