@@ -65,3 +65,10 @@ define("suspects.triage_due_days", 14, "risk triage due within this many days of
 define("suspects.safeguarding_due_days", 1, "safeguarding referral due within 24 hours (a day)", S1)
 define("suspects.stale_investigation_months", 12, "an investigation open longer than this…", S1)
 define("suspects.stale_review_days", 90, "…with no review in this many days is stale", S1)
+
+# Visit planner
+define("planner.earliest_fraction", 0.5,
+       "a planned visit falls no earlier than this fraction of the interval after the last successful visit")
+define("planner.overdue_window_days", 7, "an overdue visit is planned within this many days")
+define("planner.max_visits_per_day", 6, "most visits planned for one officer on one day")
+define("planner.recent_visits", 3, "how many recent visits the planner avoids repeating the pattern of")

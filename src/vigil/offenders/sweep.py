@@ -90,17 +90,23 @@ class SweepFacts:
     officers: dict[int, tuple[str, str]] = field(default_factory=dict)  # pk → (ref, rank)
 
     @classmethod
-    def load(cls, as_of: dt.date, pol: Mapping) -> SweepFacts:
-        subjects = [Row(*r) for r in Subject.objects.filter(managed_from__lte=as_of)
-                    .exclude(managed_until__lt=as_of).order_by("pk").values_list(*SUBJECT_FIELDS)]
+    def load(cls, as_of: dt.date, pol: Mapping, subjects=None) -> SweepFacts:
+        """The facts for every subject managed on ``as_of`` (or for those of the ``subjects`` queryset)."""
+        base = Subject.objects.all() if subjects is None else subjects
+        rows = [Row(*r) for r in base.filter(managed_from__lte=as_of).exclude(managed_until__lt=as_of)
+                .order_by("pk").values_list(*SUBJECT_FIELDS)]
+
+        def of(qs, field="subject_id"):
+            return qs if subjects is None else qs.filter(**{f"{field}__in": subjects.values("pk")})
+
         periods: dict[int, list] = defaultdict(list)
-        for sid, mode, start, end in ModePeriod.objects.filter(start__lte=as_of).values_list(
+        for sid, mode, start, end in of(ModePeriod.objects.filter(start__lte=as_of)).values_list(
                 "subject_id", "mode", "start", "end").order_by("subject_id", "start"):
             periods[sid].append((mode, start, end if end is None or end < as_of else None))
         levels: dict[int, tuple] = {}
         first: dict[int, dt.date] = {}
         awaiting: dict[int, dt.date] = {}
-        for sid, on, approved, level in Assessment.objects.filter(date__lte=as_of).order_by(
+        for sid, on, approved, level in of(Assessment.objects.filter(date__lte=as_of)).order_by(
                 "subject_id", "approved_on", "date", "pk").values_list("subject_id", "date", "approved_on",
                                                                         "risk_level"):
             if sid not in first or on < first[sid]:
@@ -112,63 +118,73 @@ class SweepFacts:
         for sid, on in list(awaiting.items()):
             if sid in levels and levels[sid][0] >= on:
                 del awaiting[sid]
-        last_success, attempts, shares = cls._visits(as_of, pol)
+        last_success, attempts, shares = cls._visits(as_of, pol, subjects)
         triggers: dict[int, list] = defaultdict(list)
-        for sid, on, trig in ReviewTrigger.objects.filter(on__lte=as_of).values_list("subject_id", "on", "trigger"):
+        for sid, on, trig in of(ReviewTrigger.objects.filter(on__lte=as_of)).values_list("subject_id", "on",
+                                                                                         "trigger"):
             triggers[sid].append((on, trig))
-        for sid, moved in cls._address_changes(as_of):
+        for sid, moved in cls._address_changes(as_of, subjects):
             triggers[sid].append((moved, "address_change"))
-        last_periodic = dict(NotificationRecord.objects.filter(kind="periodic", on__lte=as_of)
+        last_periodic = dict(of(NotificationRecord.objects.filter(kind="periodic", on__lte=as_of))
                              .values_list("subject_id").annotate(m=Max("on")).values_list("subject_id", "m"))
-        last_review = dict(InvestigationReview.objects.filter(on__lte=as_of).values_list("subject_id")
+        last_review = dict(of(InvestigationReview.objects.filter(on__lte=as_of)).values_list("subject_id")
                            .annotate(m=Max("on")).values_list("subject_id", "m"))
         teams = list(Team.objects.values_list("pk", "ref", "borough_id"))
-        escalations = list(Escalation.objects.filter(opened_on__lte=as_of).exclude(closed_on__lte=as_of)
-                           | Escalation.objects.filter(closed_on__isnull=True))
+        escalations = list(of(Escalation.objects.filter(opened_on__lte=as_of).exclude(closed_on__lte=as_of)
+                              | Escalation.objects.filter(closed_on__isnull=True)))
         decisions: dict[int, list] = defaultdict(list)
         resolved: dict[tuple[int, str], dt.date] = {}
-        for eid, sid, kind, on, nxt, resolves in EscalationDecision.objects.filter(decided_on__lte=as_of) \
+        for eid, sid, kind, on, nxt, resolves in of(EscalationDecision.objects.filter(decided_on__lte=as_of),
+                                                    "escalation__subject_id") \
                 .values_list("escalation_id", "escalation__subject_id", "escalation__kind", "decided_on",
                              "next_review", "resolves"):
             decisions[eid].append((on, nxt))
             if resolves and on > resolved.get((sid, kind), dt.date.min):
                 resolved[(sid, kind)] = on
-        return cls(as_of, subjects, dict(periods), levels, first, awaiting, last_success, attempts, shares,
+        return cls(as_of, rows, dict(periods), levels, first, awaiting, last_success, attempts, shares,
                    dict(triggers), last_periodic, last_review, {pk: ref for pk, ref, _ in teams},
                    {pk: b for pk, _, b in teams}, escalations, dict(decisions), resolved)
 
     @staticmethod
-    def _visits(as_of: dt.date, pol: Mapping):
+    def _visits(as_of: dt.date, pol: Mapping, subjects=None):
         """Three aggregate queries over visits: the last successful home visit per subject; the unsuccessful
         attempts since it; the announced share over the rolling window."""
         table = Visit._meta.db_table
         watch = list(pol["visits.failed_outcomes"]) + list(pol["visits.whereabouts_outcomes"])
         marks = ", ".join(["%s"] * len(watch))
+        only, only_v, only_params = "", "", []
+        if subjects is not None:
+            sub_sql, only_params = subjects.values("pk").query.sql_with_params()
+            only, only_v, only_params = (f" AND subject_id IN ({sub_sql})", f" AND v.subject_id IN ({sub_sql})",
+                                         list(only_params))
         last_sql = (f"SELECT subject_id, MAX(date) AS last FROM {table} "
-                    f"WHERE outcome = %s AND date <= %s GROUP BY subject_id")
+                    f"WHERE outcome = %s AND date <= %s{only} GROUP BY subject_id")
+        last_params = ["seen_at_home", as_of, *only_params]
         with connection.cursor() as cur:
-            cur.execute(last_sql, ["seen_at_home", as_of])
+            cur.execute(last_sql, last_params)
             last_success = dict(_sql_dates(cur.fetchall()))
             cur.execute(
                 f"SELECT v.subject_id, v.date, v.outcome FROM {table} v LEFT JOIN ({last_sql}) ls "
                 f"ON ls.subject_id = v.subject_id WHERE v.date <= %s AND v.outcome IN ({marks}) "
-                f"AND (ls.last IS NULL OR v.date > ls.last)",
-                ["seen_at_home", as_of, as_of, *watch])
+                f"AND (ls.last IS NULL OR v.date > ls.last){only_v}",
+                [*last_params, as_of, *watch, *only_params])
             attempts: dict[int, list] = defaultdict(list)
             for sid, on, outcome in _sql_dates(cur.fetchall()):
                 attempts[sid].append((on, outcome))
             start = as_of - dt.timedelta(days=pol["visits.announced_window_days"])
             cur.execute(f"SELECT subject_id, SUM(CASE WHEN announced THEN 1 ELSE 0 END), COUNT(*) FROM {table} "
-                        f"WHERE date > %s AND date <= %s GROUP BY subject_id", [start, as_of])
+                        f"WHERE date > %s AND date <= %s{only} GROUP BY subject_id", [start, as_of, *only_params])
             shares = {sid: (int(a), int(n)) for sid, a, n in cur.fetchall()}
         return last_success, dict(attempts), shares
 
     @staticmethod
-    def _address_changes(as_of: dt.date) -> Iterator[tuple[int, dt.date]]:
+    def _address_changes(as_of: dt.date, subjects=None) -> Iterator[tuple[int, dt.date]]:
         """The latest home or notified address that began after management started: a change of address."""
-        rows = (Address.objects.filter(kind__in=("home", "notified"), valid_from__isnull=False,
-                                       valid_from__lte=as_of, person__subjects__isnull=False)
-                .values_list("person__subjects__id", "person__subjects__managed_from", "valid_from"))
+        qs = Address.objects.filter(kind__in=("home", "notified"), valid_from__isnull=False,
+                                    valid_from__lte=as_of, person__subjects__isnull=False)
+        if subjects is not None:
+            qs = qs.filter(person__subjects__in=subjects.values("pk"))
+        rows = (qs.values_list("person__subjects__id", "person__subjects__managed_from", "valid_from"))
         latest: dict[int, dt.date] = {}
         for sid, start, moved in rows:
             if moved > start and moved > latest.get(sid, dt.date.min):

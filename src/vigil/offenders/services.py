@@ -1,0 +1,405 @@
+"""Writes: every change to a subject's record goes through here, atomically and into the access log.
+
+Each function takes keyword-only arguments, refuses bad input with one clear line (``InputError``) and
+changes nothing when it does. The actor is the signed-in user (or a ``system:…`` string for imports).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from vigil.accounts.models import Officer, rank_at_least
+from vigil.core import access_log, clock, policy
+from vigil.core.errors import AccessDenied, InputError
+from vigil.core.scope import officer_of
+from vigil.offenders import facts
+from vigil.offenders.calculators import CALCULATED_TOOLS
+from vigil.offenders.calculators.result import CodingError
+from vigil.offenders.models import (
+    PAUSED_MODES, AnnouncementApproval, Assessment, DecisionOption, Escalation, EscalationDecision,
+    EscalationEvent, InvestigationReview, Mode, ModePeriod, NotificationKind, NotificationRecord, Outcome,
+    RiskLevel, Subject, ToolScore, Visit, VisitPlan,
+)
+
+OWN_WORK = "own or team work"
+ARMS_RISK = ("sexual_preoccupation", "offence_related_sexual_interests", "access_to_children",
+             "relationship_instability", "emotional_regulation", "non_compliance", "hostile_orientation",
+             "poor_problem_solving")
+ARMS_PROTECTIVE = ("pro_social_relationships", "employment", "cooperation", "motivation", "stable_accommodation")
+RATINGS = ("absent", "partly", "present")
+
+
+def _officer(actor) -> Officer:
+    officer = officer_of(actor) if not isinstance(actor, Officer) else actor
+    if officer is None:
+        raise AccessDenied("this account is not linked to an officer")
+    return officer
+
+
+def _log(actor, subject: Subject, operation: str, detail: str, justification: str = OWN_WORK) -> None:
+    access_log.record(actor=actor, operation=operation, record_type="subject", record_ids=subject.ref,
+                      justification=justification, detail=detail)
+
+
+def _not_future(day: dt.date, what: str) -> None:
+    if day > clock.today():
+        raise InputError(f"{what} {day.isoformat()} is in the future")
+
+
+# Subjects ---------------------------------------------------------------------------------------------------
+@transaction.atomic
+def update_subject(*, actor, subject: Subject, version: int, manager: Officer | None, mappa_category: int | None,
+                   mappa_level: int | None, no_fixed_abode: bool) -> Subject:
+    """Change the manager, MAPPA and fixed-abode status. ``version`` is what the officer saw: if someone saved
+    in between, the change is refused (no lost update)."""
+    for name, value in (("MAPPA category", mappa_category), ("MAPPA level", mappa_level)):
+        if value is not None and value not in (1, 2, 3):
+            raise InputError(f"{name} is 1, 2 or 3")
+    if manager is not None and not manager.has_role("offender_manager"):
+        raise InputError(f"{manager.name} is not an offender manager")
+    updated = Subject.objects.filter(pk=subject.pk, version=version).update(
+        manager=manager, mappa_category=mappa_category, mappa_level=mappa_level, no_fixed_abode=no_fixed_abode,
+        version=F("version") + 1)
+    if not updated:
+        raise InputError("someone else changed this subject since you opened it: reload the page to see their "
+                         "change, then make yours again")
+    _log(actor, subject, "alteration", "manager, MAPPA or fixed abode changed")
+    subject.refresh_from_db()
+    return subject
+
+
+@transaction.atomic
+def change_mode(*, actor, subject: Subject, mode: str, on: dt.date, reason: str) -> ModePeriod:
+    """Start a new management mode on ``on`` (the current period ends the day before)."""
+    if mode not in Mode.values:
+        raise InputError(f"{mode!r} is not a management mode")
+    if not (reason or "").strip():
+        raise InputError("say why the mode changes (e.g. remanded in custody, court date, travel notified)")
+    _not_future(on, "the date")
+    if on < subject.managed_from:
+        raise InputError("the mode cannot change before management began")
+    locked = Subject.objects.select_for_update().get(pk=subject.pk)
+    if locked.mode == mode:
+        raise InputError(f"the subject is already {mode}")
+    later = ModePeriod.objects.filter(subject=subject, start__gte=on)
+    if later.exists():
+        raise InputError("a mode change is already recorded on or after that date")
+    ModePeriod.objects.filter(subject=subject, end__isnull=True).update(end=on - dt.timedelta(days=1))
+    period = ModePeriod.objects.create(subject=subject, mode=mode, start=on, reason=reason.strip())
+    Subject.objects.filter(pk=subject.pk).update(mode=mode, mode_since=on, version=F("version") + 1)
+    _log(actor, subject, "alteration", f"management mode {locked.mode} → {mode} from {on.isoformat()}")
+    if mode in PAUSED_MODES:
+        for e in Escalation.objects.filter(subject=subject, closed_on__isnull=True).exclude(
+                kind="CHILD_LINKED_TO_OFFENDER"):
+            _close(e, on=max(on, e.opened_on), reason=f"subject recorded in {mode} from {on.isoformat()}")
+    return period
+
+
+@transaction.atomic
+def record_notification(*, actor, subject: Subject, kind: str, on: dt.date, detail: str = "") -> NotificationRecord:
+    if kind not in NotificationKind.values:
+        raise InputError(f"{kind!r} is not a kind of notification")
+    _not_future(on, "the notification date")
+    if subject.notification_start is None or on < subject.notification_start:
+        raise InputError("the subject was not subject to notification on that date")
+    n = NotificationRecord.objects.create(subject=subject, kind=kind, on=on, detail=(detail or "").strip())
+    _log(actor, subject, "collection", f"{kind} notification on {on.isoformat()} recorded")
+    return n
+
+
+@transaction.atomic
+def record_investigation_review(*, actor, subject: Subject, on: dt.date, note: str) -> InvestigationReview:
+    if subject.kind != "suspect":
+        raise InputError("investigation reviews are for suspects")
+    if len((note or "").strip()) < 10:
+        raise InputError("write what the review found (at least 10 characters)")
+    _not_future(on, "the review date")
+    r = InvestigationReview.objects.create(subject=subject, on=on, by=_officer(actor), note=note.strip())
+    _log(actor, subject, "collection", f"investigation review on {on.isoformat()}")
+    return r
+
+
+# Assessments ------------------------------------------------------------------------------------------------
+def _factors(factors: dict | None) -> dict:
+    factors = factors or {}
+    out = {"risk": {}, "protective": {}}
+    for group, names in (("risk", ARMS_RISK), ("protective", ARMS_PROTECTIVE)):
+        for name, rating in (factors.get(group) or {}).items():
+            if name not in names:
+                raise InputError(f"{name!r} is not an ARMS {group} factor")
+            if rating not in RATINGS:
+                raise InputError(f"{name}: {rating!r} is not one of {', '.join(RATINGS)}")
+            out[group][name] = rating
+    return out
+
+
+def score_tools(tools: Sequence[dict], pol=None) -> list[ToolScore]:
+    """Unsaved ToolScores: the calculated tools scored from their item codings; others as entered."""
+    out = []
+    for i, t in enumerate(tools or []):
+        name = (t.get("tool") or "").strip().lower()
+        if not name:
+            raise InputError(f"tool {i + 1}: name the tool")
+        if name in CALCULATED_TOOLS and t.get("items") is not None:
+            try:
+                fn = CALCULATED_TOOLS[name]
+                scored = fn(t["items"], pol) if name == "ospc" else fn(t["items"])
+            except CodingError as exc:
+                raise InputError(f"{name}: {exc}") from None
+            out.append(ToolScore(tool=name, score=scored.score, band=scored.band,
+                                 items={**t["items"], "_lines": list(scored.lines), **scored.extra},
+                                 calculated=True))
+        else:
+            score = t.get("score")
+            if score is not None and (isinstance(score, bool) or not isinstance(score, int | float)):
+                raise InputError(f"{name}: the score must be a number")
+            out.append(ToolScore(tool=name, score=score, band=str(t.get("band") or "")[:32], calculated=False))
+    return out
+
+
+@transaction.atomic
+def record_assessment(*, actor, subject: Subject, date: dt.date, risk_level: str, rationale: str,
+                      factors: dict | None = None, tools: Sequence[dict] = ()) -> Assessment:
+    """Record an assessment. The level is the assessor's judgement; it takes effect once a supervisor approves."""
+    if risk_level not in RiskLevel.values:
+        raise InputError(f"{risk_level!r} is not a risk level")
+    if len((rationale or "").strip()) < 20:
+        raise InputError("give the rationale for the level (at least 20 characters)")
+    _not_future(date, "the assessment date")
+    if date < subject.managed_from:
+        raise InputError("the assessment is dated before management began")
+    scored = score_tools(tools, policy.current())
+    a = Assessment.objects.create(subject=subject, date=date, risk_level=risk_level, assessor=_officer(actor),
+                                  rationale=rationale.strip(), factors=_factors(factors), recorded_at=clock.now())
+    for t in scored:
+        t.assessment = a
+    ToolScore.objects.bulk_create(scored)
+    _log(actor, subject, "collection", f"risk assessment dated {date.isoformat()} ({risk_level}) recorded; "
+                                       "awaiting supervisor approval")
+    return a
+
+
+@transaction.atomic
+def approve_assessment(*, actor, assessment: Assessment, on: dt.date, note: str = "") -> Assessment:
+    """A supervisor (DS or above, not the assessor) approves: the level takes effect from ``on``."""
+    officer = _officer(actor)
+    if not rank_at_least(officer.rank, "DS") or not officer.has_role("supervisor", "senior_officer"):
+        raise AccessDenied("an assessment is approved by a supervisor (DS or above)")
+    a = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if a.approved_on is not None:
+        raise InputError("this assessment has already been approved")
+    if a.assessor_id == officer.pk:
+        raise InputError("nobody approves their own assessment")
+    _not_future(on, "the approval date")
+    if on < a.date:
+        raise InputError("the approval cannot be before the assessment")
+    a.approved_by, a.approved_on, a.approval_note = officer, on, (note or "").strip()
+    a.save(update_fields=["approved_by", "approved_on", "approval_note"])
+    _log(actor, a.subject, "alteration", f"risk assessment dated {a.date.isoformat()} ({a.risk_level}) approved")
+    return a
+
+
+# Visits -----------------------------------------------------------------------------------------------------
+@transaction.atomic
+def request_announcement(*, actor, subject: Subject, planned_for: dt.date, reason: str) -> AnnouncementApproval:
+    if len((reason or "").strip()) < 10:
+        raise InputError("say why this visit must be announced (at least 10 characters)")
+    r = AnnouncementApproval.objects.create(subject=subject, planned_for=planned_for, reason=reason.strip(),
+                                            requested_by=_officer(actor), requested_at=clock.now())
+    _log(actor, subject, "collection", f"announced visit on {planned_for.isoformat()} requested")
+    return r
+
+
+@transaction.atomic
+def decide_announcement(*, actor, approval: AnnouncementApproval, approve: bool, note: str) -> AnnouncementApproval:
+    officer = _officer(actor)
+    if not rank_at_least(officer.rank, "DS") or not officer.has_role("supervisor", "senior_officer"):
+        raise AccessDenied("an announced visit is approved by a supervisor (DS or above)")
+    a = AnnouncementApproval.objects.select_for_update().get(pk=approval.pk)
+    if a.approved is not None:
+        raise InputError("this request has already been decided")
+    if a.requested_by_id == officer.pk:
+        raise InputError("nobody approves their own request")
+    if not approve and len((note or "").strip()) < 5:
+        raise InputError("say why the request is refused")
+    a.approved, a.decided_by, a.decided_at, a.decision_note = approve, officer, clock.now(), (note or "").strip()
+    a.save()
+    _log(actor, a.subject, "alteration",
+         f"announced visit on {a.planned_for.isoformat()} {'approved' if approve else 'refused'}")
+    return a
+
+
+def _needs_approval(subject: Subject, on: dt.date) -> str | None:
+    pol = policy.current()
+    level, _ = facts.risk_level(subject, on, pol)
+    return level if level in pol["visits.announced_approval_levels"] else None
+
+
+def record_visit(*, actor, subject: Subject, date: dt.date, time: dt.time | None, outcome: str, announced: bool,
+                 announce_reason: str = "", devices_checked: bool | None = None, concerns: str = "",
+                 notes: str = "", other_officers: Iterable[Officer] = (), idempotency_key: str | None = None,
+                 lead_officer: Officer | None = None) -> tuple[Visit, bool]:
+    """Record a visit. Returns (visit, created): a retried submission with the same key returns the first one."""
+    key = (idempotency_key or "").strip()[:64] or None
+    if key:
+        existing = Visit.objects.filter(idempotency_key=key).first()
+        if existing:
+            if existing.subject_id != subject.pk:
+                raise InputError("that submission key was used for another subject")
+            return existing, False
+    if outcome not in Outcome.values:
+        raise InputError(f"{outcome!r} is not a visit outcome")
+    _not_future(date, "the visit date")
+    if date < subject.managed_from:
+        raise InputError(f"the visit is dated before the subject was managed (from {subject.managed_from})")
+    approval = None
+    if announced:
+        if len((announce_reason or "").strip()) < 5:
+            raise InputError("an announced visit needs a reason")
+        level = _needs_approval(subject, date)
+        if level:
+            approval = (AnnouncementApproval.objects.filter(subject=subject, planned_for=date, approved=True)
+                        .order_by("-decided_at").first())
+            if approval is None or approval.decided_at.date() > date:
+                raise InputError(f"an announced visit to a {level.replace('_', ' ')} risk subject needs a "
+                                 f"supervisor's approval recorded in advance for {date.isoformat()}")
+    lead = lead_officer or _officer(actor)
+    try:
+        with transaction.atomic():
+            v = Visit.objects.create(subject=subject, date=date, time=time, outcome=outcome, announced=announced,
+                                     announce_reason=(announce_reason or "").strip() if announced else "",
+                                     announcement_approval=approval, devices_checked=devices_checked,
+                                     concerns=(concerns or "").strip(), notes=(notes or "").strip(),
+                                     lead_officer=lead, idempotency_key=key, recorded_at=clock.now())
+            others = [o for o in other_officers if o.pk != lead.pk]
+            if others:
+                v.other_officers.set(others)
+            _log(actor, subject, "collection", f"visit on {date.isoformat()} recorded ({outcome}"
+                                               f"{', announced' if announced else ''})")
+    except IntegrityError:
+        if key:  # the same submission arrived twice at once: the first one won
+            return Visit.objects.get(idempotency_key=key), False
+        raise
+    return v, True
+
+
+# Escalations ------------------------------------------------------------------------------------------------
+def _close(e: Escalation, *, on: dt.date, reason: str) -> None:
+    e.closed_on, e.close_reason = on, reason
+    e.save(update_fields=["closed_on", "close_reason"])
+    EscalationEvent.objects.create(escalation=e, on=on, what="closed", detail=reason)
+
+
+@transaction.atomic
+def decide_escalation(*, actor, escalation: Escalation, decided_on: dt.date, options: Sequence[str],
+                      rationale: str, next_review: dt.date | None, resolves: bool = False,
+                      applicant: Officer | None = None) -> EscalationDecision:
+    """The owner's decision: the options chosen, a rationale and the next review. A resolution closes it.
+
+    The owner decides; an officer senior to the owner may decide in their place (recorded as such). A s.96B
+    warrant application is made by a Supt or above: name them, unless the decider is one.
+    """
+    officer = _officer(actor)
+    e = Escalation.objects.select_for_update(of=("self",)).select_related("owner", "subject").get(pk=escalation.pk)
+    if e.closed_on is not None:
+        raise InputError("this escalation is closed")
+    owner_rank = e.owner.rank if e.owner else "DI"
+    if officer.pk != e.owner_id and not (rank_at_least(officer.rank, owner_rank) and officer.rank != owner_rank):
+        raise AccessDenied("only the owner, or an officer senior to them, records this decision")
+    chosen = list(dict.fromkeys(options or []))
+    if not chosen:
+        raise InputError("choose at least one option")
+    unknown = [o for o in chosen if o not in DecisionOption.values]
+    if unknown:
+        raise InputError(f"{unknown[0]!r} is not an option")
+    if len((rationale or "").strip()) < 20:
+        raise InputError("give the rationale for the decision (at least 20 characters)")
+    _not_future(decided_on, "the decision date")
+    if decided_on < e.opened_on:
+        raise InputError("the decision cannot be before the escalation opened")
+    if not resolves:
+        if next_review is None:
+            raise InputError("set the next review date (or record that this resolves the escalation)")
+        if next_review <= decided_on:
+            raise InputError("the next review must be after the decision")
+    pol = policy.current()
+    if DecisionOption.S96B_WARRANT in chosen:
+        if e.kind != "S96B_WARRANT_CONSIDERATION":
+            raise InputError("a s.96B warrant is an option only after failed access")
+        applicant = applicant or (officer if rank_at_least(officer.rank, pol["escalations.s96b_applicant_rank"])
+                                  else None)
+        if applicant is None or not rank_at_least(applicant.rank, pol["escalations.s96b_applicant_rank"]):
+            raise InputError(f"a s.96B application is made by a {pol['escalations.s96b_applicant_rank']} or "
+                             "above: name the applying officer")
+    else:
+        applicant = None
+    d = EscalationDecision.objects.create(escalation=e, decided_by=officer, decided_on=decided_on, options=chosen,
+                                          rationale=rationale.strip(), next_review=next_review, applicant=applicant,
+                                          resolves=resolves, recorded_at=clock.now())
+    on_behalf = "" if officer.pk == e.owner_id else f" (in place of the owner {e.owner.ref if e.owner else '—'})"
+    EscalationEvent.objects.create(escalation=e, on=decided_on, what="decided", officer=officer,
+                                   detail=f"{', '.join(chosen)}{on_behalf}")
+    if resolves:
+        _close(e, on=decided_on, reason=f"resolved by {officer.name}: {rationale.strip()[:200]}")
+    else:
+        e.deadline = next_review
+        e.save(update_fields=["deadline"])
+    _log(actor, e.subject, "alteration", f"decision on escalation {e.kind} recorded"
+                                         f"{' (resolved)' if resolves else ''}")
+    return d
+
+
+# Planning ---------------------------------------------------------------------------------------------------
+def plan_visits(*, actor, officer: Officer, as_of: dt.date, horizon_days: int = 14, save: bool = False):
+    """Propose a visit for each of ``officer``'s subjects due within the horizon (or overdue) that has no plan
+    yet. Returns [(subject, status, proposal)]; with ``save`` the proposals become the officer's plan."""
+    from django.conf import settings
+
+    from vigil.offenders import planner
+    from vigil.offenders.status import statuses
+
+    pol = policy.current()
+    subjects = Subject.objects.restrict(actor).filter(manager=officer)
+    horizon = as_of + dt.timedelta(days=horizon_days)
+    st = {pk: s for pk, s in statuses(subjects, as_of, pol).items()
+          if s.visit_due is not None and (s.overdue or s.visit_due <= horizon)}
+    planned = set(VisitPlan.objects.filter(subject_id__in=st, cancelled=False, date__gt=as_of)
+                  .values_list("subject_id", flat=True))
+    todo = [pk for pk in st if pk not in planned]
+    recent: dict[int, list] = {}
+    for sid, day, time in (Visit.objects.filter(subject_id__in=todo, date__lte=as_of)
+                           .order_by("subject_id", "-date", "-time").values_list("subject_id", "date", "time")):
+        lst = recent.setdefault(sid, [])
+        if len(lst) < pol["planner.recent_visits"]:
+            lst.append((day, time))
+    busy = Counter(VisitPlan.objects.filter(officer=officer, cancelled=False, date__gt=as_of)
+                   .values_list("date", flat=True))
+    by_pk = {s.pk: s for s in Subject.objects.filter(pk__in=todo).select_related("person")}
+    out = []
+    for pk in sorted(todo, key=lambda p: st[p].visit_due):
+        s = st[pk]
+        interval = pol[f"visits.interval_days.{s.level}"]
+        window = planner.due_window(pol, as_of=as_of, due=s.visit_due, last_success=s.last_success,
+                                    interval=interval)
+        rng = planner.rng_for(settings.SECRET_KEY, s.ref, as_of.isoformat(), officer.ref)
+        p = planner.propose(rng=rng, window=window, recent=recent.get(pk, []), busy=busy,
+                            max_per_day=pol["planner.max_visits_per_day"])
+        if p is None:
+            continue
+        busy[p.date] += 1
+        out.append((by_pk[pk], s, p))
+    if save and out:
+        with transaction.atomic():
+            now = clock.now()
+            VisitPlan.objects.bulk_create([VisitPlan(subject=subj, officer=officer, date=p.date,
+                                                     window_start=p.window_start, window_end=p.window_end,
+                                                     reasons=list(p.reasons), created_at=now)
+                                           for subj, _, p in out])
+            access_log.record(actor=actor, operation="alteration", record_type="subject",
+                              record_ids=[subj.ref for subj, _, _ in out], justification=OWN_WORK,
+                              detail=f"unannounced visits planned for {officer.ref}")
+    return out
