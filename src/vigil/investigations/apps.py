@@ -9,7 +9,10 @@ class InvestigationsConfig(AppConfig):
     def ready(self) -> None:
         from vigil.investigations import (  # noqa: F401 - registrations
             generate,
+            interchange,
+            pages,
             policy,
             roles,
             scopes,
+            sweep,
         )

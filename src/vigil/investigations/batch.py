@@ -101,8 +101,9 @@ def optimise(officers: Sequence[OfficerFacts], crimes: Sequence[CrimeFacts], *, 
         for opk in continuity.get(c.pk, {}):
             if opk in officer_index:
                 shared[officer_index[opk], j] = 1.0
-    cost = allocation_cost(ot, ct, policy, continuity=shared)
-    static = cost.total - w_load * cost.load_after          # locality, continuity, over-qualification
+    # The flow prices workload slot by slot; the rest of the cost (locality, continuity, over-qualification) is static.
+    cost = allocation_cost(ot, ct, policy.with_overrides(allocation__cost__workload=0.0), continuity=shared)
+    static = cost.total
     units = ot.units.astype(np.int64).copy()                # updated as the batch allocates
     open_n = ot.open.astype(np.int64).copy()
     cap = ot.cap.astype(np.int64)

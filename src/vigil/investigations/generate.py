@@ -20,7 +20,7 @@ from vigil.demo.registry import GenerateContext, generator
 from vigil.investigations import synthetic
 from vigil.investigations.flags import FLAGS, SOLVABILITY_FACTORS
 from vigil.investigations.models import Allocation, Crime, CrimePerson
-from vigil.investigations.rules import CrimeRules, capacity_for, probation_ends
+from vigil.investigations.rules import CrimeRules, capacities, probation_ends
 from vigil.people.models import Person
 
 MEAN_OPEN_DAYS = {1: 10, 2: 40, 3: 120}  # how long an investigation stays open, by required level
@@ -129,6 +129,7 @@ def _assess(rng: random.Random, c: Crime, day: dt.date, pip: int, vulnerable: bo
 def _allocate(rng: random.Random, crimes: list[Crime], plans: list, pools: dict, as_of: dt.date, pol) -> None:
     rows = []
     max_open = int(pol["allocation.max_open_crimes"])
+    cap = capacities(pol)
     for c, (borough, req, vulnerable, _code) in zip(crimes, plans, strict=True):
         waited = (as_of - c.reported).days
         if c.closed_on is None and (waited == 0 or (waited == 1 and rng.random() < .3)
@@ -143,8 +144,11 @@ def _allocate(rng: random.Random, crimes: list[Crime], plans: list, pools: dict,
         else:
             fit = pool.fitting(req.pip_level, req.specialisms, vulnerable, as_of) or pool.fitting(
                 req.pip_level, (), vulnerable, as_of) or pool.officers
-            if still_open:  # the least loaded of a few, so workloads stay within capacity as a manager would keep them
-                o = min(rng.sample(fit, min(3, len(fit))), key=lambda o: o["units"] / max(1, capacity_for(o["pip"], pol)))
+            if still_open:  # the least loaded of a few with room, as a manager would keep them
+                w = int(pol["allocation.units_by_level"].get(str(req.pip_level), 1))
+                room = [o for o in rng.sample(fit, min(8, len(fit)))
+                        if o["units"] + w <= cap(o["pip"]) and o["open"] < max_open]
+                o = min(room or rng.sample(fit, min(3, len(fit))), key=lambda o: o["units"] / max(1, cap(o["pip"])))
             else:
                 o = rng.choice(fit)
         if still_open:

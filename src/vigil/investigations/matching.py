@@ -77,3 +77,30 @@ def validate_selector(spec: Any, where: str) -> list[str]:
 def check(problems: list[str]) -> None:
     if problems:
         raise InputError(problems[0], problems)
+
+
+def validate_matrix(matrix: Any) -> list[str]:
+    """Problems with a required-level matrix as an administrator wrote it (one line each, with its place)."""
+    from vigil.investigations.flags import SPECIALISMS
+
+    if not isinstance(matrix, list) or not matrix:
+        return ["the matrix must be a non-empty list of rules"]
+    problems = []
+    for i, rule in enumerate(matrix):
+        where = f"rule {i + 1}"
+        if not isinstance(rule, Mapping):
+            problems.append(f"{where}: expected an object")
+            continue
+        if not isinstance(rule.get("name"), str) or not rule["name"].strip():
+            problems.append(f"{where}: needs a name")
+        level = rule.get("pip_level")
+        if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 3:
+            problems.append(f"{where}.pip_level: must be 1, 2 or 3")
+        specs = rule.get("specialisms", [])
+        if not isinstance(specs, list) or any(s not in SPECIALISMS for s in specs):
+            problems.append(f"{where}.specialisms: each must be one of {', '.join(SPECIALISMS)}")
+        unknown = set(rule) - {"name", "pip_level", "specialisms", *SELECTOR_KEYS}
+        if unknown:
+            problems.append(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        problems += validate_selector(rule, where)
+    return problems

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,11 +83,13 @@ class CrimeRules:
 
     def vulnerability(self, offence_code: str, flags: Iterable[str]) -> tuple[str, ...]:
         """Why the crime is one no probationer may hold (empty: it is not)."""
-        flags = frozenset(flags)
-        cats = self.categories(offence_code, flags)
-        out = [f"flagged {f}" for f in self.vulnerable_flags if f in flags]
-        out += [f"in the {CATEGORY_LABELS.get(c, c)} category" for c in self.vulnerable_categories if c in cats]
-        return tuple(out)
+        key = ("vul", offence_code, frozenset(flags))
+        if key not in self._memo:
+            cats = self.categories(offence_code, key[2])
+            out = [f"flagged {f}" for f in self.vulnerable_flags if f in key[2]]
+            out += [f"in the {CATEGORY_LABELS.get(c, c)} category" for c in self.vulnerable_categories if c in cats]
+            self._memo[key] = tuple(out)
+        return self._memo[key]
 
     def units_for(self, pip_level: int) -> int:
         return self.units.get(pip_level, max(self.units.values()))
@@ -97,12 +99,21 @@ def required_level(offence_code: str, flags: Iterable[str], policy: Policy) -> R
     return CrimeRules(policy).requirement(offence_code, flags)
 
 
-def capacity_for(pip_level: int, policy: Policy) -> int:
+def capacities(policy: Policy) -> Callable[[int], int]:
+    """Capacity in workload units by PIP level (a level the policy does not name takes the next level down's)."""
     caps = {int(k): int(v) for k, v in policy["allocation.capacity_units"].items()}
-    if pip_level in caps:
-        return caps[pip_level]
-    lower = [k for k in caps if k <= pip_level]
-    return caps[max(lower)] if lower else 0  # police staff without a PIP level hold no investigations
+
+    def cap(pip_level: int) -> int:
+        if pip_level in caps:
+            return caps[pip_level]
+        lower = [k for k in caps if k <= pip_level]
+        return caps[max(lower)] if lower else 0  # police staff without a PIP level hold no investigations
+
+    return cap
+
+
+def capacity_for(pip_level: int, policy: Policy) -> int:
+    return capacities(policy)(pip_level)
 
 
 def probation_ends(joined: dt.date, years: int) -> dt.date:
@@ -164,7 +175,8 @@ class OfficerTable:
              for o in self.facts), dtype=np.int16, count=n)
         self.units = np.fromiter((o.units for o in self.facts), dtype=np.int32, count=n)
         self.open = np.fromiter((o.open_crimes for o in self.facts), dtype=np.int32, count=n)
-        self.cap = np.fromiter((capacity_for(o.pip_level, policy) for o in self.facts), dtype=np.int32, count=n)
+        cap = capacities(policy)
+        self.cap = np.fromiter((cap(o.pip_level) for o in self.facts), dtype=np.int32, count=n)
         self.team = np.fromiter((o.team_id if o.team_id is not None else -1 for o in self.facts), np.int64, n)
         self.borough = np.fromiter((o.borough_id if o.borough_id is not None else -1 for o in self.facts),
                                    np.int64, n)
@@ -206,13 +218,14 @@ STANDING = ("level", "specialisms", "probation")  # what a supervisor's override
 
 @dataclass
 class Eligibility:
-    """Masks (True = passes) over officers × crimes (or aligned pairs). ``ok`` is every check passed."""
+    """Masks (True = passes) over officers × crimes, or over pairs. ``ok`` is every check passed."""
 
     officers: OfficerTable
     crimes: CrimeTable
-    pairs: bool
     checks: dict[str, np.ndarray] = field(default_factory=dict)
     max_open: int = 25
+    officer_index: np.ndarray | None = None  # pairs: officer of pair k …
+    crime_index: np.ndarray | None = None    # … and crime of pair k; None: every officer × every crime
 
     @property
     def ok(self) -> np.ndarray:
@@ -227,43 +240,47 @@ class Eligibility:
         out = self.checks["level"] & self.checks["specialisms"] & self.checks["probation"]
         return out & self.checks["restriction"]
 
-    def _at(self, name: str, i: int, j: int) -> bool:
-        arr = self.checks[name]
-        return bool(arr[i] if self.pairs else np.broadcast_to(arr, (len(self.officers), len(self.crimes)))[i, j])
+    def _where(self, i: int, j: int | None) -> tuple[int, int, tuple]:
+        """(officer index, crime index, index into the masks) for officer i × crime j, or for pair i."""
+        if self.officer_index is None:
+            return i, j, (i, j)
+        return int(self.officer_index[i]), int(self.crime_index[i]), (i,)
 
-    def failed(self, i: int, j: int) -> list[str]:
-        return [name for name in CHECKS if not self._at(name, i, j)]
+    def failed(self, i: int, j: int | None = None) -> list[str]:
+        _, _, at = self._where(i, j)
+        shape = (len(self.officers), len(self.crimes)) if self.officer_index is None else (len(self.officer_index),)
+        return [name for name in CHECKS if not np.broadcast_to(self.checks[name], shape)[at]]
 
     def reasons(self, i: int, j: int | None = None) -> list[str]:
-        """Why officer ``i`` may not take crime ``j`` (empty: eligible). For aligned pairs, ``j`` is ``i``."""
-        j = i if j is None else j
-        o = self.officers.facts[i]
-        req = self.crimes.requirements[j]
+        """Why officer ``i`` may not take crime ``j`` (or, for pairs, why pair ``i`` fails); empty: eligible."""
+        oi, cj, _ = self._where(i, j)
+        o = self.officers.facts[oi]
+        req = self.crimes.requirements[cj]
         out = []
         for name in self.failed(i, j):
             if name == "level":
                 out.append(f"PIP level {o.pip_level} is below the required PIP{req.pip_level}")
             elif name == "specialisms":
                 for s in req.specialisms:
-                    if not int(self.officers.spec_valid[i]) & SPECIALISM_BIT[s]:
+                    if not int(self.officers.spec_valid[oi]) & SPECIALISM_BIT[s]:
                         exp = o.specialisms.get(s, "missing")
                         out.append(f"does not hold the {s} specialism" if exp == "missing"
                                    else f"{s} specialism expired on {exp.isoformat()}")
             elif name == "probation":
-                why = self.crimes.vulnerabilities[j][0]
+                why = self.crimes.vulnerabilities[cj][0]
                 if o.student_officer:
                     out.append(f"student officer: not eligible for a crime {why}")
                 else:
                     out.append(f"under {self.officers.probation_years} years' service (joined "
                                f"{o.joined.isoformat()}): not eligible for a crime {why}")
             elif name == "restriction":
-                covered = names_of(int(self.officers.restricted[i]) & int(self.crimes.categories[j]), CATEGORY_BIT)
+                covered = names_of(int(self.officers.restricted[oi]) & int(self.crimes.categories[cj]), CATEGORY_BIT)
                 labels = ", ".join(CATEGORY_LABELS[c] for c in covered)
                 out.append(f"{o.restriction.reason if o.restriction else 'restricted'}: not eligible for "
                            f"{labels} crimes")
             elif name == "capacity":
-                w = int(self.crimes.units[j])
-                cap = int(self.officers.cap[i])
+                w = int(self.crimes.units[cj])
+                cap = int(self.officers.cap[oi])
                 if o.units + w > cap:
                     out.append(f"no capacity: {o.units} of {cap} workload units in use and this crime adds {w}")
                 if o.open_crimes + 1 > self.max_open:
@@ -271,27 +288,40 @@ class Eligibility:
         return out
 
 
-def is_eligible(officers: OfficerTable, crimes: CrimeTable, policy: Policy, *, pairs: bool = False) -> Eligibility:
+def is_eligible(officers: OfficerTable, crimes: CrimeTable, policy: Policy, *,
+                pairs: bool | tuple[Sequence[int], Sequence[int]] = False) -> Eligibility:
     """The one eligibility test (domain-rules §2), set-based.
 
     ``pairs=False``: every officer against every crime (masks shaped officers × crimes).
-    ``pairs=True``: officer ``k`` against crime ``k`` (aligned arrays, e.g. current allocations).
+    ``pairs=True``: officer ``k`` against crime ``k`` (tables of equal length).
+    ``pairs=(officer_indices, crime_indices)``: officer ``officer_indices[k]`` against crime ``crime_indices[k]``
+    (current allocations: each officer once in the table, however many crimes they hold).
     """
-    if pairs and len(officers) != len(crimes):
-        raise ValueError("aligned pairs need as many officers as crimes")
+    if pairs is True:
+        if len(officers) != len(crimes):
+            raise ValueError("aligned pairs need as many officers as crimes")
+        oi = ci = np.arange(len(officers))
+    elif pairs is False:
+        oi = ci = None
+    else:
+        oi, ci = (np.asarray(p, dtype=np.int64) for p in pairs)
 
-    def col(a):
-        return a if pairs else a[:, None]
+    def of(a):
+        return a[:, None] if oi is None else a[oi]
+
+    def cr(a):
+        return a if ci is None else a[ci]
 
     max_open = int(policy["allocation.max_open_crimes"])
+    req_specs = cr(crimes.req_specs)
     checks = {
-        "level": col(officers.pip) >= crimes.req_pip,
-        "specialisms": (col(officers.spec_valid) & crimes.req_specs) == crimes.req_specs,
-        "probation": ~(col(officers.probationer) & crimes.vulnerable),
-        "restriction": (col(officers.restricted) & crimes.categories) == 0,
-        "capacity": ((col(officers.units) + crimes.units) <= col(officers.cap)) & (col(officers.open) + 1 <= max_open),
+        "level": of(officers.pip) >= cr(crimes.req_pip),
+        "specialisms": (of(officers.spec_valid) & req_specs) == req_specs,
+        "probation": ~(of(officers.probationer) & cr(crimes.vulnerable)),
+        "restriction": (of(officers.restricted) & cr(crimes.categories)) == 0,
+        "capacity": ((of(officers.units) + cr(crimes.units)) <= of(officers.cap)) & (of(officers.open) + 1 <= max_open),
     }
-    return Eligibility(officers, crimes, pairs, checks, max_open)
+    return Eligibility(officers, crimes, checks, max_open, oi, ci)
 
 
 def check_one(officer: OfficerFacts, crime: CrimeFacts, as_of: dt.date, policy: Policy,

@@ -3,6 +3,7 @@ eligible), close, THRIVE assessment and solvability screening. Each runs in one 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from django.db import transaction
 
@@ -10,13 +11,26 @@ from vigil.accounts.models import Officer, rank_at_least
 from vigil.core import access_log, clock
 from vigil.core import policy as core_policy
 from vigil.core.errors import AccessDenied, InputError
+from vigil.investigations.batch import optimise
 from vigil.investigations.flags import ENGAGEMENT, SOLVABILITY_FACTORS, THRIVE_GRADES
 from vigil.investigations.models import Allocation, BatchRun, Crime
-from vigil.investigations.rules import CrimeRules, check_one
-from vigil.investigations.selectors import INVESTIGATOR_ROLE, crime_facts, officer_facts
+from vigil.investigations.rules import CrimeRules, check_one, priority
+from vigil.investigations.selectors import (
+    INVESTIGATOR_ROLE,
+    continuity,
+    crime_facts,
+    officer_facts,
+    queue,
+    unallocated,
+)
+from vigil.investigations.sweep import CommandChain, unallocated_findings
 
 OVERRIDE_MIN_RANK = "DS"
 MIN_RATIONALE = 15
+
+
+class NeedsOverride(InputError):
+    """The officer is not eligible: only a supervisor's override with a rationale allocates them."""
 
 
 def _mine(actor, crime: Crime) -> Crime:
@@ -69,12 +83,12 @@ def allocate(*, actor, crime: Crime, officer_ref: str, on: dt.date, rationale: s
                          "A professional-standards restriction cannot be overridden.")
     if not eligible:
         if not rationale:
-            raise InputError(f"{officer.name} is not eligible: {'; '.join(reasons)}. A supervisor (DS or above) "
-                             "may override with a rationale.")
+            raise NeedsOverride(f"{officer.name} is not eligible: {'; '.join(reasons)}. A supervisor (DS or above) "
+                                "may override with a rationale.")
         if not may_override(actor):
-            raise InputError("only a supervisor (DS or above) may override eligibility")
+            raise NeedsOverride("only a supervisor (DS or above) may override eligibility")
         if len(rationale) < MIN_RATIONALE:
-            raise InputError(f"explain the override in at least {MIN_RATIONALE} characters")
+            raise NeedsOverride(f"explain the override in at least {MIN_RATIONALE} characters")
     current = Allocation.objects.select_for_update().filter(crime=crime, end__isnull=True).first()
     if current is not None:
         if current.officer_id == officer.pk:
@@ -143,3 +157,119 @@ def assess(*, actor, crime: Crime, on: dt.date, threat: str, harm: str, risk: st
                       detail=f"threat {threat}, harm {harm}, risk {risk}"
                              + (f"; {len(solvability)} solvability factor(s)" if solvability is not None else ""))
     return crime
+
+
+# --- Batch allocation --------------------------------------------------------------------------------------------
+
+def plan_batch(*, actor, as_of: dt.date, team_id: int | None = None, borough_id: int | None = None,
+               scope_label: str = "the force", pol=None) -> BatchRun:
+    """Propose allocations for the actor's queue (a team, a borough or the force): the preview, stored so that
+    what is applied is exactly what was shown. Nothing is allocated yet."""
+    pol = pol or core_policy.current()
+    rules = CrimeRules(pol)
+    crimes = list(queue(actor=actor, as_of=as_of, team_id=team_id, borough_id=borough_id).order_by("reported", "ref"))
+    if not crimes:
+        raise InputError(f"there are no unallocated crimes in {scope_label} as of {as_of:%d %B %Y}")
+    facts = crime_facts(crimes)
+    urgency = {c.ref: priority(requirement=rules.requirement(c.offence_code, c.flags),
+                               vulnerability=rules.vulnerability(c.offence_code, c.flags), thrive=c.thrive(),
+                               solvability=c.solvability, policy=pol).level for c in crimes}
+    plan = optimise(officer_facts(as_of, rules), facts, as_of=as_of, policy=pol,
+                    continuity=continuity([c.pk for c in crimes], as_of), urgency=urgency)
+    run = BatchRun.objects.create(
+        created_by=actor, created_at=clock.now(), as_of=as_of,
+        scope=f"team:{team_id}" if team_id else (f"borough:{borough_id}" if borough_id else "force"),
+        scope_label=scope_label, policy_version=getattr(pol, "version", 0),
+        proposals=[p.as_json() for p in plan.proposals], unallocated=[u.as_json() for u in plan.unplaced],
+        summary=plan.summary())
+    access_log.record(actor=actor, operation="consultation", record_type="batch_allocation", record_ids=str(run.pk),
+                      justification="allocation of the investigation queue",
+                      detail=f"preview for {scope_label} as of {as_of}: {len(crimes)} crime(s), "
+                             f"{len(plan.proposals)} proposed, {len(plan.unplaced)} could not be placed")
+    return run
+
+
+@transaction.atomic
+def apply_batch(*, actor, run_id: int, pol=None) -> BatchRun:
+    """Apply a previewed batch: each proposal is checked again (the queue or workloads may have moved since the
+    preview) and allocated; the crimes it could not place are escalated to an inspector (CRIME_UNALLOCATED)."""
+    run = BatchRun.objects.select_for_update().filter(pk=run_id).restrict(actor).first()
+    if run is None:
+        raise InputError("there is no such batch allocation")
+    if run.applied_at is not None:
+        raise InputError(f"batch #{run.pk} was already applied on {run.applied_at:%d %B %Y at %H:%M}")
+    pol = pol or core_policy.current()
+    rules = CrimeRules(pol)
+    as_of = run.as_of
+    refs = [p["crime"] for p in run.proposals] + [u["crime"] for u in run.unallocated]
+    crimes = {c.ref: c for c in unallocated(as_of).restrict(actor).filter(ref__in=refs)
+              .select_related("team__borough").select_for_update(of=("self",))}
+    officers = {o.ref: o for o in officer_facts(as_of, rules, Officer.objects.filter(
+        ref__in={p["officer"] for p in run.proposals}))}
+    to_check = [(p, crimes.get(p["crime"]), officers.get(p["officer"])) for p in run.proposals]
+    skipped, rows, loads = [], [], {ref: (o.units, o.open_crimes) for ref, o in officers.items()}
+    for p, crime, officer in to_check:
+        if crime is None or officer is None:
+            skipped.append({"crime": p["crime"], "reason": "allocated or closed since the preview"
+                            if crime is None else f"{p['officer']} is no longer an active investigator"})
+            continue
+        units, count = loads[officer.ref]
+        now_facts = replace(officer, units=units, open_crimes=count)
+        ok, reasons, verdict = check_one(now_facts, crime_facts([crime])[0], as_of, pol, rules)
+        if not ok:
+            skipped.append({"crime": crime.ref, "reason": f"{officer.name} is no longer eligible: {'; '.join(reasons)}"})
+            continue
+        loads[officer.ref] = (units + int(verdict.crimes.units[0]), count + 1)
+        rows.append(Allocation(crime=crime, officer_id=officer.pk, start=as_of, recorded_at=clock.now(),
+                               allocated_by=actor, method=Allocation.Method.BATCH, batch=run))
+    Allocation.objects.bulk_create(rows, batch_size=2000)
+    chain = CommandChain()
+    left = [crimes[u["crime"]] for u in run.unallocated if u["crime"] in crimes]
+    left += [crimes[s["crime"]] for s in skipped if s["crime"] in crimes]
+    reasons_of = {u["crime"]: "; ".join(u["reasons"]) for u in run.unallocated}
+    reasons_of.update({s["crime"]: s["reason"] for s in skipped})
+    inspectors = {c.pk: chain.inspector(c.team_id, c.team.borough_id) for c in left}
+    pk_of = dict(Officer.objects.filter(ref__in=set(inspectors.values()) - {None}).values_list("ref", "pk"))
+    for c in left:
+        c.escalated_on, c.unallocated_reason = as_of, reasons_of[c.ref]
+        c.escalated_to_id = pk_of.get(inspectors[c.pk])
+    Crime.objects.bulk_update(left, ["escalated_on", "escalated_to", "unallocated_reason"], batch_size=2000)
+    opened = open_alerts(list(unallocated_findings(rules, chain, as_of, pol,
+                                                   Crime.objects.filter(pk__in=[c.pk for c in left]))), as_of)
+    run.applied_at, run.applied_by = clock.now(), actor
+    run.outcome = {"allocated": len(rows), "skipped": skipped, "escalated": len(left), "alerts_opened": opened}
+    run.save(update_fields=["applied_at", "applied_by", "outcome"])
+    access_log.record(actor=actor, operation="alteration", record_type="crime", record_ids=[a.crime.ref for a in rows],
+                      justification="allocation of an investigation", detail=f"batch #{run.pk}")
+    if left:
+        access_log.record(actor=actor, operation="alteration", record_type="crime", record_ids=[c.ref for c in left],
+                          justification="escalation of a crime no eligible officer could take",
+                          detail=f"batch #{run.pk}: escalated to an inspector (CRIME_UNALLOCATED)")
+    return run
+
+
+def open_alerts(findings, as_of: dt.date) -> int:
+    """Open the alerts for ``findings`` now, where none is open for the same cause (the sweep keeps them)."""
+    from vigil.sweep.models import Alert
+
+    opened = 0
+    for f in findings:
+        if not Alert.objects.filter(status="open", code=f.code, entity_type=f.entity_type,
+                                    entity_id=f.entity_id).exists():
+            Alert.objects.create(code=f.code, severity=f.severity, entity_type=f.entity_type, entity_id=f.entity_id,
+                                 since=f.since, owner=f.owner or "", reasons=list(f.reasons), team_id=f.team_id,
+                                 opened_as_of=as_of, last_seen_as_of=as_of)
+            opened += 1
+    return opened
+
+
+def change_matrix(*, actor, matrix, reason: str):
+    """A new version of the required-level matrix (who, when, why), after checking every rule."""
+    from vigil.investigations.matching import check, validate_matrix
+
+    check(validate_matrix(matrix))
+    version = core_policy.set_policy(changes={"allocation.required_level_matrix": matrix}, changed_by=actor,
+                                     reason=reason)
+    access_log.record(actor=actor, operation="alteration", record_type="policy", record_ids=str(version.number),
+                      justification="force policy change", detail="allocation.required_level_matrix")
+    return version

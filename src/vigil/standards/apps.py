@@ -10,6 +10,9 @@ class StandardsConfig(AppConfig):
         from vigil.standards import (  # noqa: F401 - registrations
             denials,
             generate,
+            interchange,
+            pages,
             policy,
+            roles,
             scopes,
         )

@@ -1,0 +1,66 @@
+"""Forms for allocation pages: they check the shape of what was typed; the rules live in ``services``."""
+from __future__ import annotations
+
+import json
+
+from django import forms
+
+from vigil.investigations.flags import ENGAGEMENT, SOLVABILITY_FACTORS, THRIVE_GRADES
+
+GRADES = [("", "— choose —")] + [(g, g.capitalize()) for g in THRIVE_GRADES]
+
+
+class AllocateForm(forms.Form):
+    officer = forms.ChoiceField(label="Officer", help_text="Eligible officers are listed first, best first.")
+    rationale = forms.CharField(
+        label="Override rationale", required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only to allocate an officer who is not eligible: a supervisor (DS or above) records why. "
+                  "A professional-standards restriction cannot be overridden.")
+
+    def __init__(self, *args, eligible=(), ineligible=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].choices = [
+            ("", "— choose an officer —"),
+            ("Eligible", [(c.officer.ref, f"{c.officer.name} ({c.officer.ref}) — cost {c.cost}") for c in eligible]),
+            ("Not eligible", [(c.officer.ref, f"{c.officer.name} ({c.officer.ref}) — {c.reasons[0]}")
+                              for c in ineligible]),
+        ]
+
+
+class AssessForm(forms.Form):
+    threat = forms.ChoiceField(label="Threat", choices=GRADES)
+    harm = forms.ChoiceField(label="Harm", choices=GRADES)
+    risk = forms.ChoiceField(label="Risk", choices=GRADES)
+    engagement = forms.ChoiceField(label="Victim engagement", required=False,
+                                   choices=[("", "— not known —")] + [(e, e.replace("_", " ")) for e in ENGAGEMENT])
+    solvability = forms.MultipleChoiceField(
+        label="Solvability factors found", required=False, choices=list(SOLVABILITY_FACTORS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Screening may lower a volume crime with none; it never lowers a crime with a vulnerable victim.")
+    notes = forms.CharField(label="Vulnerability and investigation notes", required=False, max_length=4000,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class BatchForm(forms.Form):
+    scope = forms.ChoiceField(label="Queue to allocate")
+
+    def __init__(self, *args, scopes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = list(scopes)
+
+
+class MatrixForm(forms.Form):
+    matrix = forms.CharField(
+        label="Required-level matrix (JSON)", widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false"}),
+        help_text="A list of rules. Each has a name, a selector (codes, groups, subgroups and/or flags), a pip_level "
+                  "and the specialisms needed. A crime needs the highest level and every specialism of the rules "
+                  "it matches.")
+    reason = forms.CharField(label="Reason for the change", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="Recorded with your name and the time in the policy's version history.")
+
+    def clean_matrix(self):
+        try:
+            return json.loads(self.cleaned_data["matrix"])
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None

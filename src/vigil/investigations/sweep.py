@@ -1,0 +1,161 @@
+"""The §2 alerts: a thin set-based layer feeding the allocation rules.
+
+- ``CRIME_BELOW_REQUIRED_LEVEL``: a current allocation whose officer fails a standing check (level, specialisms,
+  probation) and has no supervisor's override; owned by the team's detective sergeant.
+- ``RESTRICTED_OFFICER_ALLOCATED``: a current allocation a professional-standards restriction covers (an override
+  never excuses it); owned by the team's inspector, who must reallocate.
+- ``OFFICER_OVERLOADED``: workload above the capacity for the officer's level, or more than 25 open crimes.
+- ``CRIME_UNALLOCATED``: an open crime a batch allocation could not place, or one without an investigator for
+  ``allocation.unallocated_alert_days`` days; owned by an inspector (DI or above).
+
+Four reads in all (allocations, officers' facts, the queue, the command chain), whatever the force's size.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+import numpy as np
+from django.db.models import Exists, OuterRef, Q
+
+from vigil.accounts.models import Officer, rank_at_least
+from vigil.investigations.models import Allocation, current_on, open_on
+from vigil.investigations.rules import (
+    CrimeFacts,
+    CrimeRules,
+    CrimeTable,
+    OfficerTable,
+    capacity_for,
+    is_eligible,
+    overload,
+)
+from vigil.investigations.selectors import officer_facts, unallocated
+from vigil.sweep.registry import Finding, SweepContext, rule_set
+
+CODES = ("CRIME_BELOW_REQUIRED_LEVEL", "RESTRICTED_OFFICER_ALLOCATED", "OFFICER_OVERLOADED", "CRIME_UNALLOCATED")
+_CRIME_FIELDS = ("ref", "offence_code", "team_id", "team__borough_id", "team__borough__name",
+                 "child_victim", "vulnerable_adult", "domestic_abuse", "domestic_abuse_high_risk", "hate", "weapon",
+                 "serious_injury", "multiple_offenders", "substantial_loss")
+
+
+class CommandChain:
+    """Who owns an alert: a team's detective sergeant, or an inspector (DI or above) of the team or borough."""
+
+    def __init__(self):
+        self.ds: dict[int, str] = {}
+        self.di: dict[int, str] = {}
+        self.borough_di: dict[int, str] = {}
+        for ref, rank, team_id, borough_id in (
+                Officer.objects.filter(active=True, roles__role__in=["supervisor", "senior_officer"])
+                .order_by("ref").values_list("ref", "rank", "team_id", "team__borough_id").distinct()):
+            if rank == "DS":
+                self.ds.setdefault(team_id, ref)
+            if rank_at_least(rank, "DI"):
+                self.di.setdefault(team_id, ref)
+                if borough_id:
+                    self.borough_di.setdefault(borough_id, ref)
+
+    def sergeant(self, team_id: int | None, borough_id: int | None) -> str | None:
+        return self.ds.get(team_id) or self.inspector(team_id, borough_id)
+
+    def inspector(self, team_id: int | None, borough_id: int | None) -> str | None:
+        return self.di.get(team_id) or self.borough_di.get(borough_id)
+
+
+def _crime(row: dict, pk: int) -> CrimeFacts:
+    return CrimeFacts(ref=row["ref"], offence_code=row["offence_code"],
+                      flags=frozenset(f for f in _CRIME_FIELDS[5:] if row[f]), team_id=row["team_id"],
+                      borough_id=row["team__borough_id"], borough_name=row["team__borough__name"] or "", pk=pk)
+
+
+@rule_set("investigations", order=40, codes=CODES)
+def investigation_alerts(ctx: SweepContext):
+    as_of, pol = ctx.as_of, ctx.policy
+    rules = CrimeRules(pol)
+    chain = CommandChain()
+    rows = list(Allocation.objects.filter(current_on(as_of), open_on(as_of, "crime__"))
+                .values("id", "crime_id", "officer_id", "start", "override_by_id",
+                        *(f"crime__{f}" for f in _CRIME_FIELDS)))
+    officers = officer_facts(as_of, rules, Officer.objects.filter(
+        Exists(Allocation.objects.filter(current_on(as_of), officer_id=OuterRef("pk")))))
+    yield from _allocation_findings(rows, officers, rules, chain, as_of, pol)
+    yield from _overload_findings(rows, officers, rules, chain, pol)
+    yield from unallocated_findings(rules, chain, as_of, pol)
+
+
+def _allocation_findings(rows, officers, rules, chain, as_of, pol):
+    if not rows or not officers:
+        return
+    index = {o.pk: i for i, o in enumerate(officers)}
+    crimes = [_crime({f: r[f"crime__{f}"] for f in _CRIME_FIELDS}, r["crime_id"]) for r in rows]
+    ot, ct = OfficerTable(officers, as_of, pol), CrimeTable(crimes, rules)
+    verdict = is_eligible(ot, ct, pol, pairs=(np.array([index[r["officer_id"]] for r in rows]), np.arange(len(rows))))
+    below = ~(verdict.checks["level"] & verdict.checks["specialisms"] & verdict.checks["probation"])
+    restricted = ~verdict.checks["restriction"]
+    for k in np.flatnonzero(below | restricted):
+        r, c = rows[k], crimes[k]
+        o = officers[index[r["officer_id"]]]
+        reasons = verdict.reasons(int(k))
+        held = f"allocated to {o.name} ({o.ref}) since {r['start'].isoformat()}"
+        if restricted[k]:
+            why = [x for x in reasons if "restriction" in x]
+            yield Finding("RESTRICTED_OFFICER_ALLOCATED", "critical", "crime", c.ref,
+                          max(r["start"], o.restriction.since if o.restriction else r["start"]),
+                          (f"{held}: {why[0]}", "reallocate it to an eligible officer (a restriction cannot be "
+                           "overridden)"), chain.inspector(c.team_id, c.borough_id), c.team_id)
+        if below[k] and r["override_by_id"] is None:
+            standing = [x for x in reasons if "restriction" not in x and not x.startswith(("no capacity", "already"))]
+            severity = "critical" if ct.vulnerable[k] else "high"
+            yield Finding("CRIME_BELOW_REQUIRED_LEVEL", severity, "crime", c.ref, r["start"],
+                          (f"{held}; the crime requires {ct.requirements[k]}", *standing,
+                           "no supervisor override is recorded"), chain.sergeant(c.team_id, c.borough_id), c.team_id)
+
+
+def _overload_findings(rows, officers, rules, chain, pol):
+    by_officer: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
+    for r in rows:
+        req = rules.requirement(r["crime__offence_code"], (f for f in _CRIME_FIELDS[5:] if r[f"crime__{f}"]))
+        by_officer[r["officer_id"]].append((r["start"], rules.units_for(req.pip_level)))
+    for o in officers:
+        reasons = overload(units=o.units, open_crimes=o.open_crimes, pip_level=o.pip_level, policy=pol)
+        if not reasons:
+            continue
+        yield Finding("OFFICER_OVERLOADED", "high" if o.open_crimes > int(pol["allocation.max_open_crimes"])
+                      else "medium", "officer", o.ref, _over_since(by_officer[o.pk], o, pol), tuple(reasons),
+                      chain.sergeant(o.team_id, o.borough_id), o.team_id)
+
+
+def _over_since(held: list[tuple[dt.date, int]], o, pol) -> dt.date:
+    """The day the officer's current crimes first took them over a limit."""
+    cap, max_open = capacity_for(o.pip_level, pol), int(pol["allocation.max_open_crimes"])
+    units = count = 0
+    for start, w in sorted(held):
+        units, count = units + w, count + 1
+        if units > cap or count > max_open:
+            return start
+    return held[-1][0] if held else dt.date.min
+
+
+def unallocated_findings(rules, chain, as_of, pol, crimes=None):
+    """CRIME_UNALLOCATED for the queue (or for ``crimes``, a queryset: a batch escalates its leftovers at once)."""
+    wait = int(pol["allocation.unallocated_alert_days"])
+    due = as_of - dt.timedelta(days=wait)
+    qs = unallocated(as_of).filter(Q(reported__lte=due) | Q(escalated_on__lte=as_of))
+    if crimes is not None:
+        qs = qs.filter(pk__in=crimes.values("pk"))
+    for row in qs.values("pk", "escalated_on", "unallocated_reason", "reported", *_CRIME_FIELDS).iterator(2000):
+        c = _crime(row, row["pk"])
+        waited = (as_of - row["reported"]).days
+        reasons = [f"reported on {row['reported'].isoformat()}; no investigator allocated after {waited} day"
+                   f"{'' if waited == 1 else 's'}"]
+        if row["escalated_on"] and row["escalated_on"] <= as_of:
+            reasons.append(f"batch allocation could not place it on {row['escalated_on'].isoformat()}: "
+                           f"{row['unallocated_reason']}")
+            since = row["escalated_on"]
+        else:
+            since = row["reported"] + dt.timedelta(days=wait)
+        requirement = rules.requirement(c.offence_code, c.flags)
+        severity = "high" if rules.vulnerability(c.offence_code, c.flags) or requirement.pip_level >= 2 else "medium"
+        yield Finding("CRIME_UNALLOCATED", severity, "crime", c.ref, since, tuple(reasons),
+                      chain.inspector(c.team_id, c.borough_id), c.team_id)
+

@@ -1,0 +1,276 @@
+"""Allocation pages: the queue with batch allocation, the crime with its recommendation, the workload chart, the
+team view of allocations below the required level, and the policy matrix. No rules here: see ``services``,
+``selectors`` and ``rules``."""
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from vigil.core import policy as core_policy
+from vigil.core.errors import AccessDenied, InputError
+from vigil.core.models import PolicyVersion
+from vigil.investigations import offences, services
+from vigil.investigations.flags import FLAG_LABELS, SOLVABILITY_FACTORS
+from vigil.investigations.forms import AllocateForm, AssessForm, BatchForm, MatrixForm
+from vigil.investigations.models import BatchRun
+from vigil.investigations.recommendation import recommend
+from vigil.investigations.rules import CrimeRules, priority
+from vigil.investigations.selectors import current_allocations, open_crime, people_of, queue
+from vigil.investigations.workload import below_required_level, workload
+from vigil.web.asof import as_of
+
+QUEUE_PAGE = 50
+SHOWN_INELIGIBLE = 50
+
+
+def _scopes(officer) -> list[tuple[str, str]]:
+    out = [(f"team:{officer.team_id}", f"My team ({officer.team.name})")]
+    if officer.team.borough_id:
+        out.append((f"borough:{officer.team.borough_id}", f"My borough ({officer.team.borough.name})"))
+    out.append(("force", "The force"))
+    return out
+
+
+def _scope(request, default: str = "borough") -> tuple[str, int | None, int | None, str]:
+    """The queue asked for (?scope=team:ID|borough:ID|force), limited to the officer's own team and borough."""
+    officer = request.officer
+    choices = dict(_scopes(officer))
+    wanted = request.GET.get("scope") or request.POST.get("scope") or ""
+    if wanted not in choices:
+        wanted = next((k for k in choices if k.startswith(default)), "force")
+    kind, _, _ = wanted.partition(":")
+    team_id = officer.team_id if kind == "team" else None
+    borough_id = officer.team.borough_id if kind == "borough" else None
+    return wanted, team_id, borough_id, choices[wanted]
+
+
+def _priorities(crimes, pol) -> dict[str, object]:
+    rules = CrimeRules(pol)
+    return {c.ref: priority(requirement=rules.requirement(c.offence_code, c.flags),
+                            vulnerability=rules.vulnerability(c.offence_code, c.flags), thrive=c.thrive(),
+                            solvability=c.solvability, policy=pol) for c in crimes}
+
+
+@login_required
+@permission_required("vigil.view_crimes", raise_exception=True)
+def queue_page(request):
+    day = as_of(request)
+    scope, team_id, borough_id, label = _scope(request)
+    pol = core_policy.current()
+    qs = queue(actor=request.user, as_of=day, team_id=team_id, borough_id=borough_id).order_by("reported", "ref")
+    page = Paginator(qs, QUEUE_PAGE).get_page(request.GET.get("page"))
+    rules = CrimeRules(pol)
+    pri = _priorities(page.object_list, pol)
+    rows = [{"crime": c, "requirement": rules.requirement(c.offence_code, c.flags), "priority": pri[c.ref],
+             "offence": c.offence} for c in page.object_list]
+    rows.sort(key=lambda r: (r["priority"].rank, r["crime"].reported, r["crime"].ref))
+    return render(request, "investigations/queue.html", {
+        "rows": rows, "page": page, "scope": scope, "scope_label": label, "scopes": _scopes(request.officer),
+        "batch_form": BatchForm(initial={"scope": scope}, scopes=_scopes(request.officer)),
+        "can_batch": request.user.has_perm("vigil.batch_allocate"),
+        "runs": BatchRun.objects.restrict(request.user).order_by("-created_at")[:5],
+    })
+
+
+def _crime_or_refusal(request, ref: str, purpose: str):
+    crime, decision = open_crime(actor=request.user, ref=ref, purpose=purpose)
+    if crime is None:
+        return None, render(request, "web/error.html", {"title": "Not found", "message": f"No crime {ref}."},
+                            status=404)
+    if not decision.allowed:
+        if decision.needs_break_glass:
+            return None, redirect(reverse("people:break_glass") + f"?type=crime&id={ref}")
+        return None, render(request, "web/error.html", {"title": "Access refused",
+                                                        "message": decision.refused_reason}, status=403)
+    return crime, None
+
+
+def _crime_page(request, crime, *, allocate_form=None, assess_form=None, status=200):
+    day = as_of(request)
+    pol = core_policy.current()
+    rules = CrimeRules(pol)
+    rec = recommend(crime, as_of=day, pol=pol) if request.user.has_perm("vigil.allocate_crimes") else None
+    if rec is not None and allocate_form is None:
+        allocate_form = AllocateForm(eligible=rec.eligible, ineligible=rec.ineligible[:SHOWN_INELIGIBLE])
+    if assess_form is None:
+        assess_form = AssessForm(initial={"threat": crime.threat, "harm": crime.harm, "risk": crime.risk,
+                                          "engagement": crime.engagement, "notes": crime.thrive_notes,
+                                          "solvability": crime.solvability or []})
+    return render(request, "investigations/crime.html", {
+        "crime": crime, "offence": crime.offence, "flags": [FLAG_LABELS[f] for f in sorted(crime.flags)],
+        "requirement": rules.requirement(crime.offence_code, crime.flags),
+        "vulnerability": rules.vulnerability(crime.offence_code, crime.flags),
+        "priority": _priorities([crime], pol)[crime.ref],
+        "current": current_allocations([crime.pk], day).get(crime.pk),
+        "history": crime.allocations.select_related("officer", "override_by", "allocated_by").order_by("start", "id"),
+        "people": people_of(crime, request.user),
+        "solvability": [SOLVABILITY_FACTORS[f] for f in crime.solvability or []],
+        "rec": rec, "eligible": rec.eligible[:25] if rec else [], "more_eligible": rec.eligible[25:] if rec else [],
+        "ineligible": rec.ineligible[:SHOWN_INELIGIBLE] if rec else [],
+        "ineligible_more": max(0, len(rec.ineligible) - SHOWN_INELIGIBLE) if rec else 0,
+        "allocate_form": allocate_form, "assess_form": assess_form,
+        "can_allocate": rec is not None, "can_assess": request.user.has_perm("vigil.assess_crimes"),
+        "may_override": services.may_override(request.user),
+    }, status=status)
+
+
+@login_required
+@permission_required("vigil.view_crimes", raise_exception=True)
+def crime_page(request, ref: str):
+    crime, refusal = _crime_or_refusal(request, ref, "crime record opened")
+    return refusal or _crime_page(request, crime)
+
+
+@login_required
+@permission_required("vigil.allocate_crimes", raise_exception=True)
+@require_POST
+def allocate(request, ref: str):
+    crime, refusal = _crime_or_refusal(request, ref, "crime opened to allocate it")
+    if refusal:
+        return refusal
+    day = as_of(request)
+    rec = recommend(crime, as_of=day)
+    form = AllocateForm(request.POST, eligible=rec.eligible, ineligible=rec.ineligible)
+    if form.is_valid():
+        try:
+            a = services.allocate(actor=request.user, crime=crime, officer_ref=form.cleaned_data["officer"], on=day,
+                                  rationale=form.cleaned_data["rationale"])
+            messages.success(request, f"{crime.ref} allocated to {a.officer.name}"
+                             + (" with a supervisor's override." if a.overridden else "."))
+            return redirect("investigations:crime", ref=crime.ref)
+        except services.NeedsOverride as exc:
+            form.add_error("rationale", str(exc))
+        except InputError as exc:
+            form.add_error("officer", str(exc))
+        except AccessDenied as exc:
+            return render(request, "web/error.html", {"title": "Access refused", "message": str(exc)}, status=403)
+    return _crime_page(request, crime, allocate_form=form, status=400)
+
+
+@login_required
+@permission_required("vigil.assess_crimes", raise_exception=True)
+@require_POST
+def assess(request, ref: str):
+    crime, refusal = _crime_or_refusal(request, ref, "crime opened to assess it")
+    if refusal:
+        return refusal
+    form = AssessForm(request.POST)
+    if form.is_valid():
+        try:
+            services.assess(actor=request.user, crime=crime, on=as_of(request), **form.cleaned_data)
+            messages.success(request, "THRIVE assessment and solvability screening recorded.")
+            return redirect("investigations:crime", ref=crime.ref)
+        except InputError as exc:
+            form.add_error(None, str(exc))
+        except AccessDenied as exc:
+            return render(request, "web/error.html", {"title": "Access refused", "message": str(exc)}, status=403)
+    return _crime_page(request, crime, assess_form=form, status=400)
+
+
+@login_required
+@permission_required("vigil.assess_crimes", raise_exception=True)
+@require_POST
+def close(request, ref: str):
+    crime, refusal = _crime_or_refusal(request, ref, "crime opened to close it")
+    if refusal:
+        return refusal
+    try:
+        services.close_crime(actor=request.user, crime=crime, on=as_of(request))
+    except InputError as exc:
+        return render(request, "web/error.html", {"title": "That could not be done", "message": str(exc)},
+                      status=400)
+    except AccessDenied as exc:
+        return render(request, "web/error.html", {"title": "Access refused", "message": str(exc)}, status=403)
+    messages.success(request, f"{crime.ref} closed.")
+    return redirect("investigations:crime", ref=crime.ref)
+
+
+@login_required
+@permission_required("vigil.batch_allocate", raise_exception=True)
+@require_POST
+def batch(request):
+    form = BatchForm(request.POST, scopes=_scopes(request.officer))
+    if form.is_valid():
+        _, team_id, borough_id, label = _scope(request)
+        try:
+            run = services.plan_batch(actor=request.user, as_of=as_of(request), team_id=team_id,
+                                      borough_id=borough_id, scope_label=label)
+            return redirect("investigations:batch_preview", pk=run.pk)
+        except InputError as exc:
+            messages.error(request, str(exc))
+    return redirect(reverse("investigations:queue") + f"?scope={request.POST.get('scope', '')}")
+
+
+@login_required
+@permission_required("vigil.batch_allocate", raise_exception=True)
+def batch_preview(request, pk: int):
+    run = BatchRun.objects.restrict(request.user).filter(pk=pk).first()
+    if run is None:
+        return render(request, "web/error.html", {"title": "Not found", "message": f"No batch allocation {pk}."},
+                      status=404)
+    return render(request, "investigations/batch.html", {"run": run})
+
+
+@login_required
+@permission_required("vigil.batch_allocate", raise_exception=True)
+@require_POST
+def batch_apply(request, pk: int):
+    try:
+        run = services.apply_batch(actor=request.user, run_id=pk)
+        messages.success(request, f"Batch #{run.pk} applied: {run.outcome['allocated']} allocated, "
+                         f"{run.outcome['escalated']} escalated to an inspector.")
+    except InputError as exc:
+        messages.error(request, str(exc))
+    return redirect("investigations:batch_preview", pk=pk)
+
+
+@login_required
+@permission_required("vigil.view_workload", raise_exception=True)
+def workload_page(request):
+    day = as_of(request)
+    scope, team_id, borough_id, label = _scope(request, default="team")
+    data = workload(actor=request.user, as_of=day, team_id=team_id, borough_id=borough_id)
+    return render(request, "investigations/workload.html", {
+        "data": data, "scope": scope, "scope_label": label, "scopes": _scopes(request.officer),
+        "chart": data.chart(),
+    })
+
+
+@login_required
+@permission_required("vigil.view_workload", raise_exception=True)
+def below_level_page(request):
+    day = as_of(request)
+    scope, team_id, borough_id, label = _scope(request, default="team")
+    rows = below_required_level(actor=request.user, as_of=day, team_id=team_id, borough_id=borough_id)
+    return render(request, "investigations/below_level.html", {
+        "rows": rows, "without": [r for r in rows if not r.allocation.overridden],
+        "with_override": [r for r in rows if r.allocation.overridden],
+        "scope": scope, "scope_label": label, "scopes": _scopes(request.officer)})
+
+
+@login_required
+@permission_required("vigil.edit_policy", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def policy_page(request):
+    key = "allocation.required_level_matrix"
+    current = core_policy.current()
+    form = MatrixForm(request.POST or None, initial={"matrix": json.dumps(current[key], indent=1)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            v = services.change_matrix(actor=request.user, matrix=form.cleaned_data["matrix"],
+                                       reason=form.cleaned_data["reason"])
+            messages.success(request, f"Policy version {v.number} recorded.")
+            return redirect("investigations:policy")
+        except InputError as exc:
+            form.add_error("matrix", "; ".join(exc.problems[:5]))
+    versions = [v for v in PolicyVersion.objects.select_related("changed_by").order_by("-number")[:200]
+                if key in v.values][:20]
+    return render(request, "investigations/policy.html", {
+        "form": form, "matrix": current[key], "versions": versions, "groups": offences.groups(),
+        "subgroups": offences.subgroups()}, status=400 if form.errors else 200)

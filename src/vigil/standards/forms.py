@@ -1,0 +1,18 @@
+from django import forms
+
+from vigil.standards.models import CaseCategory
+
+
+class OpenCaseForm(forms.Form):
+    officer = forms.CharField(label="Officer's id", max_length=64, help_text="For example O00123.")
+    category = forms.ChoiceField(label="Category", choices=[("", "— choose —"), *CaseCategory.choices],
+                                 help_text="Domestic abuse, VAWG and sexual misconduct restrict the officer at once.")
+    opened = forms.DateField(label="Opened on", widget=forms.DateInput(attrs={"type": "date"}))
+    summary = forms.CharField(label="Summary", required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text="One line on what is alleged. Seen by professional standards only.")
+
+
+class CloseCaseForm(forms.Form):
+    closed = forms.DateField(label="Closed on", widget=forms.DateInput(attrs={"type": "date"}),
+                             help_text="The restriction ends the day after.")

@@ -1,0 +1,52 @@
+"""Professional-standards writes: open and close officer cases. A restriction follows from the case by rule; it
+is never set or lifted by hand."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from vigil.accounts.models import Officer
+from vigil.core import access_log
+from vigil.core.errors import InputError
+from vigil.standards.models import CaseCategory, OfficerCase
+
+
+@transaction.atomic
+def open_case(*, actor, officer_ref: str, category: str, opened: dt.date, summary: str = "",
+              ref: str | None = None) -> OfficerCase:
+    officer = Officer.objects.filter(ref=officer_ref).first()
+    if officer is None:
+        raise InputError(f"there is no officer {officer_ref!r}")
+    if category not in CaseCategory.values:
+        raise InputError(f"{category!r} is not a case category")
+    if getattr(actor, "officer", None) is not None and actor.officer.pk == officer.pk:
+        raise InputError("nobody opens a case about themselves")
+    if ref is None:
+        last = OfficerCase.objects.select_for_update().order_by("-pk").values_list("pk", flat=True).first() or 0
+        ref = f"PS{last + 1:06d}"
+        while OfficerCase.objects.filter(ref=ref).exists():
+            last += 1
+            ref = f"PS{last + 1:06d}"
+    elif OfficerCase.objects.filter(ref=ref).exists():
+        raise InputError(f"a case {ref!r} already exists")
+    case = OfficerCase.objects.create(ref=ref, officer=officer, category=category, opened=opened,
+                                      summary=summary.strip(), recorded_by=actor)
+    access_log.record(actor=actor, operation="collection", record_type="officer_case", record_ids=case.ref,
+                      justification="professional-standards case opened",
+                      detail=f"officer {officer.ref}, category {category}, opened {opened}")
+    return case
+
+
+@transaction.atomic
+def close_case(*, actor, case: OfficerCase, closed: dt.date) -> OfficerCase:
+    case = OfficerCase.objects.select_for_update().get(pk=case.pk)
+    if case.closed is not None:
+        raise InputError(f"{case.ref} was already closed on {case.closed:%d %B %Y}")
+    if closed < case.opened:
+        raise InputError(f"a case opened on {case.opened:%d %B %Y} cannot close before then")
+    case.closed = closed
+    case.save(update_fields=["closed"])
+    access_log.record(actor=actor, operation="alteration", record_type="officer_case", record_ids=case.ref,
+                      justification="professional-standards case closed", detail=f"closed {closed}")
+    return case

@@ -1,0 +1,87 @@
+"""The professional-standards page: officers restricted by category against force strength, open cases,
+restricted officers still holding crimes their restriction covers, refused access attempts; open and close a
+case. Restrictions themselves follow from the cases by rule (``vigil.standards.rules``)."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from vigil.core.errors import InputError
+from vigil.standards import services
+from vigil.standards.forms import CloseCaseForm, OpenCaseForm
+from vigil.standards.restrictions import active_restriction
+from vigil.standards.selectors import (
+    open_case_record,
+    open_cases,
+    overview,
+    refused_attempts_by,
+    still_holding,
+)
+from vigil.web.asof import as_of
+
+
+@login_required
+@permission_required("vigil.view_standards", raise_exception=True)
+def index(request):
+    day = as_of(request)
+    data = overview(actor=request.user, as_of=day)
+    page = Paginator(open_cases(actor=request.user, as_of=day), 100).get_page(request.GET.get("page"))
+    return render(request, "standards/index.html", {"data": data, "page": page,
+                                                    "form": OpenCaseForm(initial={"opened": day})})
+
+
+@login_required
+@permission_required("vigil.manage_standards", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def case_new(request):
+    form = OpenCaseForm(request.POST or None, initial={"opened": as_of(request)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.open_case(actor=request.user, officer_ref=form.cleaned_data["officer"].strip(),
+                                      category=form.cleaned_data["category"], opened=form.cleaned_data["opened"],
+                                      summary=form.cleaned_data["summary"])
+            messages.success(request, f"Case {case.ref} opened.")
+            return redirect("standards:case", ref=case.ref)
+        except InputError as exc:
+            form.add_error("officer", str(exc))
+    return render(request, "standards/case_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@permission_required("vigil.view_standards", raise_exception=True)
+def case(request, ref: str, close_form=None, status=200):
+    day = as_of(request)
+    found, allowed = open_case_record(actor=request.user, ref=ref)
+    if found is None:
+        return render(request, "web/error.html", {"title": "Not found", "message": f"No case {ref}."}, status=404)
+    if not allowed:
+        return render(request, "web/error.html", {"title": "Access refused",
+                                                  "message": "A case about yourself is not open to you."}, status=403)
+    restriction = active_restriction(found.officer, day)
+    holding = still_holding({found.officer_id: restriction}, day, None) if restriction else {}
+    return render(request, "standards/case.html", {
+        "case": found, "status": found.status_on(day), "restriction": restriction,
+        "holding": holding.get(found.officer_id, []), "refused": refused_attempts_by(found.officer),
+        "close_form": close_form or CloseCaseForm(initial={"closed": day}),
+    }, status=status)
+
+
+@login_required
+@permission_required("vigil.manage_standards", raise_exception=True)
+@require_POST
+def case_close(request, ref: str):
+    found, allowed = open_case_record(actor=request.user, ref=ref)
+    if found is None or not allowed:
+        return render(request, "web/error.html", {"title": "Not found", "message": f"No case {ref}."}, status=404)
+    form = CloseCaseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.close_case(actor=request.user, case=found, closed=form.cleaned_data["closed"])
+            messages.success(request, f"Case {found.ref} closed.")
+            return redirect("standards:case", ref=found.ref)
+        except InputError as exc:
+            form.add_error("closed", str(exc))
+    return case(request, ref, close_form=form, status=400)
