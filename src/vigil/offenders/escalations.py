@@ -65,7 +65,7 @@ def open_escalation(*, subject: Subject, kind: str, opened_on: dt.date, reasons:
     pol = policy.current()
     level, _ = facts.risk_level(subject, opened_on, pol)
     e = plan_escalation(subject=subject, kind=kind, opened_on=opened_on, since=since or opened_on, reasons=reasons,
-                        source=source.strip(), risk_level=level, pol=pol, candidates=facts.owner_candidates(),
+                        source=source.strip(), risk_level=level, pol=pol, candidates=facts.owner_candidates(opened_on),
                         load=facts.open_escalation_load())
     try:
         with transaction.atomic():

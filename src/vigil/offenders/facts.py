@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.apps import apps
 from django.db.models import OuterRef, Subquery
 
 from vigil.accounts.models import RANK_ORDER, Officer
@@ -36,12 +37,23 @@ def risk_level(subject, as_of: dt.date, pol) -> tuple[str, bool]:
     return (level, True) if level else (pol["visits.unassessed_level"], False)
 
 
-def owner_candidates() -> list[Candidate]:
-    """Active supervisors and senior officers of DS rank or above: the pool escalation owners come from."""
+def owner_candidates(as_of: dt.date) -> list[Candidate]:
+    """Active supervisors and senior officers of DS rank or above: the pool escalation owners come from.
+    An officer under a professional-standards restriction on ``as_of`` owns nothing about subjects."""
     ranks = RANK_ORDER[RANK_ORDER.index("DS"):]
     rows = (Officer.objects.filter(active=True, rank__in=ranks, roles__role__in=OWNER_ROLES)
             .values_list("pk", "ref", "rank", "team_id", "team__borough_id").order_by("pk").distinct())
-    return [Candidate(*row) for row in rows]
+    restricted = restricted_officers(as_of)
+    return [Candidate(*row) for row in rows if row[0] not in restricted]
+
+
+def restricted_officers(as_of: dt.date) -> set[int]:
+    """Officers barred from public-protection subjects on ``as_of`` (professional standards, if installed)."""
+    if not apps.is_installed("vigil.standards"):
+        return set()
+    from vigil.standards.restrictions import active_restrictions
+
+    return {pk for pk, r in active_restrictions(as_of).items() if getattr(r, "deny_subjects", True)}
 
 
 def open_escalation_load() -> dict[int, int]:

@@ -53,14 +53,17 @@ def open_subject(*, actor, ref: str) -> tuple[Subject | None, Access]:
 
 
 def escalation_for(*, actor, pk: int) -> tuple[Escalation | None, Access]:
+    """One escalation, opened under the same rules as its subject (own work, denial, break-glass)."""
     e = Escalation.objects.select_related("subject", "owner", "subject__person").filter(pk=pk).first()
     if e is None:
         return None, Access(False, refused_reason="no such escalation")
-    if Escalation.objects.filter(pk=pk).restrict(actor).exists():
+    decision = access(actor, e.subject, record_type="subject", record_id=e.subject.ref)
+    if decision.allowed or decision.refused_reason:
         access_log.record(actor=actor, operation="consultation", record_type="subject", record_ids=e.subject.ref,
-                          justification=OWN, detail=f"escalation {e.kind} opened")
-        return e, Access(True, justification=OWN)
-    return e, access(actor, e.subject, record_type="subject", record_id=e.subject.ref)
+                          justification=decision.justification or f"refused: {decision.refused_reason}",
+                          outcome="allowed" if decision.allowed else "refused",
+                          detail=f"escalation {e.kind} opened")
+    return e, decision
 
 
 # The offender manager's day ---------------------------------------------------------------------------------
@@ -249,6 +252,8 @@ def team_dashboard(*, actor, team: Team, as_of: dt.date) -> dict:
     }
 
 
-def my_escalations(*, officer, as_of: dt.date):
-    return (Escalation.objects.filter(owner=officer, closed_on__isnull=True, opened_on__lte=as_of)
+def my_escalations(*, actor, as_of: dt.date):
+    """Open escalations the actor owns (within their work: an owner under a restriction sees none)."""
+    return (Escalation.objects.restrict(actor).filter(owner=officer_of(actor), closed_on__isnull=True,
+                                                      opened_on__lte=as_of)
             .select_related("subject").order_by("deadline"))

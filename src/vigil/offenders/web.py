@@ -18,7 +18,7 @@ nav("Visit planner", "offenders:plan", perm="vigil.plan_visits", order=14)
        order=6)
 def escalations_awaiting_me(request, as_of):
     """Escalations this officer owns: each needs their recorded decision by its deadline."""
-    rows = list(selectors.my_escalations(officer=request.officer, as_of=as_of)[:50])
+    rows = list(selectors.my_escalations(actor=request.user, as_of=as_of)[:50])
     return {"rows": rows, "as_of": as_of}
 
 

@@ -1,0 +1,127 @@
+"""Offender-management API: the same selectors, services, scope and logging as the pages.
+
+A tablet that lost its connection retries a visit with the same ``idempotency_key``: one visit is recorded,
+and the retry answers 200 with it (the first answer is 201).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import api_view
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+
+from vigil.accounts.models import Officer
+from vigil.core import access_log, clock
+from vigil.core.errors import InputError
+from vigil.offenders import selectors, services
+from vigil.offenders.models import Outcome, Subject, Visit
+from vigil.offenders.status import statuses
+
+
+class SubjectSummary(serializers.ModelSerializer):
+    id = serializers.CharField(source="ref")
+    person = serializers.CharField(source="person.ref")
+    team = serializers.CharField(source="team.ref")
+    manager = serializers.CharField(source="manager.ref", default=None)
+
+    class Meta:
+        model = Subject
+        fields = ["id", "person", "kind", "team", "manager", "managed_from", "mode"]
+
+
+class VisitOut(serializers.ModelSerializer):
+    id = serializers.CharField(source="ref", default=None)
+    subject = serializers.CharField(source="subject.ref")
+
+    class Meta:
+        model = Visit
+        fields = ["id", "subject", "date", "time", "announced", "announce_reason", "outcome", "devices_checked",
+                  "concerns", "idempotency_key"]
+
+
+class VisitIn(serializers.Serializer):
+    date = serializers.DateField()
+    time = serializers.TimeField(required=False, allow_null=True)
+    outcome = serializers.ChoiceField(choices=Outcome.values)
+    announced = serializers.BooleanField(default=False)
+    announce_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    devices_checked = serializers.BooleanField(required=False, allow_null=True, default=None)
+    concerns = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    officers = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    idempotency_key = serializers.CharField(max_length=64)
+
+
+def _require(request, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise PermissionDenied("your role does not allow this")
+
+
+def _subject(request, ref: str) -> Subject:
+    subject, decision = selectors.open_subject(actor=request.user, ref=ref)
+    if subject is None:
+        raise NotFound("no such subject")
+    if not decision.allowed:
+        raise PermissionDenied(decision.refused_reason or
+                               "outside your work: open it in the web application with a break-glass reason")
+    return subject
+
+
+def _first_problem(errors: dict) -> str:
+    name, msgs = next(iter(errors.items()))
+    return f"{name}: {msgs[0] if isinstance(msgs, list) else msgs}"
+
+
+@extend_schema(responses=SubjectSummary(many=True))
+@api_view(["GET"])
+def subjects(request):
+    _require(request, "vigil.view_subject")
+    rows = list(selectors.subjects_for(request.user).select_related("person", "team", "manager")
+                .order_by("ref")[:500])
+    access_log.record(actor=request.user, operation="consultation", record_type="subject",
+                      record_ids=[s.ref for s in rows], justification="own or team work", detail="API subject list")
+    return Response({"results": SubjectSummary(rows, many=True).data})
+
+
+@extend_schema(responses=SubjectSummary)
+@api_view(["GET"])
+def subject(request, ref: str):
+    _require(request, "vigil.view_subject")
+    s = _subject(request, ref)
+    try:
+        as_of = dt.date.fromisoformat(request.query_params.get("as_of", "")) if request.query_params.get(
+            "as_of") else clock.today()
+    except ValueError:
+        raise InputError("as_of: not a date in the form YYYY-MM-DD") from None
+    st = statuses(Subject.objects.filter(pk=s.pk), as_of).get(s.pk)
+    data = SubjectSummary(s).data
+    if st is not None:
+        data["status"] = {
+            "as_of": as_of.isoformat(), "risk_level": st.level, "assessed": st.assessed, "mode": st.mode,
+            "last_successful_visit": st.last_success.isoformat() if st.last_success else None,
+            "visit_due": st.visit_due.isoformat() if st.visit_due else None,
+            "visit_overdue": bool(st.overdue), "critical": st.critical, "review_due": st.review_due.isoformat(),
+            "alerts": [{"code": c, "severity": sev, "reasons": list(r)} for c, sev, r in st.alerts]}
+    return Response(data)
+
+
+@extend_schema(request=VisitIn, responses={201: VisitOut, 200: VisitOut})
+@api_view(["POST"])
+def record_visit(request, ref: str):
+    _require(request, "vigil.record_visit")
+    s = _subject(request, ref)
+    body = VisitIn(data=request.data)
+    if not body.is_valid():
+        raise InputError(_first_problem(body.errors))
+    d = body.validated_data
+    others = list(Officer.objects.filter(ref__in=d["officers"], active=True))
+    if len(others) != len(set(d["officers"])):
+        raise InputError("officers: an officer id is not known")
+    visit, created = services.record_visit(
+        actor=request.user, subject=s, date=d["date"], time=d.get("time"), outcome=d["outcome"],
+        announced=d["announced"], announce_reason=d["announce_reason"], devices_checked=d["devices_checked"],
+        concerns=d["concerns"], notes=d["notes"], other_officers=others, idempotency_key=d["idempotency_key"])
+    return Response(VisitOut(visit).data, status=201 if created else 200)
