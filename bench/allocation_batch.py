@@ -51,7 +51,7 @@ def evaluate(assignments, officers, crimes, pol, rules):
     violations, cost, over_levels, over_count = 0, 0.0, 0, 0
     for crime_ref, officer_ref in assignments:
         o, c = live[officer_ref], crime_by_ref[crime_ref]
-        ok, _reasons, e = check_one(o, c, AS_OF, pol, rules)
+        ok, _reasons, _ = check_one(o, c, AS_OF, pol, rules)
         violations += not ok
         ct = CrimeTable([c], rules)
         cost += float(allocation_cost(OfficerTable([o], AS_OF, pol), ct, pol).total[0, 0])
