@@ -78,7 +78,8 @@ class EpisodeFact:
 
     @property
     def identity(self) -> str:
-        return self.child_key or self.child
+        """The child's identity key, as ``facts.identity_key`` writes it (``I-<ref>`` when unlinked)."""
+        return self.child_key or f"I-{self.child}"
 
     def known_by(self, moment: dt.datetime) -> bool:
         return self.reported_at <= moment
@@ -109,6 +110,26 @@ class Timer:
 
     def left(self, moment: dt.datetime) -> dt.timedelta | None:
         return None if self.deadline is None else self.deadline - moment
+
+    def describe(self, moment: dt.datetime) -> str:
+        """'due in 3 h 20 min', 'overdue by 2 days 4 h', 'done 2024-06-03 12:00', 'due now'."""
+        state = self.state(moment)
+        if state == "done":
+            return f"done {local_text(self.done_at)}"
+        left = self.left(moment)
+        if left is None:
+            return "due now"
+        span = _span(abs(left))
+        return f"due in {span}" if state == "due" else f"overdue by {span}"
+
+
+def _span(delta: dt.timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} day{'s' if days != 1 else ''} {hours} h"
+    return f"{hours} h {mins} min" if hours else f"{mins} min"
 
 
 def regrade_due(grade: str, graded_at: dt.datetime | None, pol: Mapping) -> dt.datetime | None:

@@ -15,6 +15,7 @@ from vigil.core import access_log
 from vigil.core.policy import Policy
 from vigil.core.scope import Access, access
 from vigil.missing import rules
+from vigil.missing.deadlines import local_text
 from vigil.missing.facts import episode_facts, identity_key, strategy_meetings_by_identity
 from vigil.missing.graph import LinkGraph, address_graph, child_graph
 from vigil.missing.models import MissingEpisode, OffenderLink, PhilomenaProfile, StrategyMeeting
@@ -30,12 +31,26 @@ def _consulted(actor, record_type: str, ids, detail: str, justification: str = "
 
 
 @dataclass
+class TimerRow:
+    what: str
+    state: str          # due, overdue, done
+    text: str           # "due in 3 h 20 min"
+    deadline: str       # "2024-06-02 22:10"
+
+
+def timer_rows(timers: list[rules.Timer], moment: dt.datetime) -> list[TimerRow]:
+    return [TimerRow(t.what, t.state(moment), t.describe(moment), local_text(t.deadline) if t.deadline else "now")
+            for t in timers]
+
+
+@dataclass
 class BoardRow:
     episode: MissingEpisode
     fact: rules.EpisodeFact
     timers: list[rules.Timer]
     overdue: list[rules.Timer] = field(default_factory=list)
     next_due: rules.Timer | None = None
+    display: list[TimerRow] = field(default_factory=list)
 
 
 @dataclass
@@ -57,7 +72,8 @@ def _rows(qs, moment: dt.datetime, pol: Policy) -> list[BoardRow]:
         open_ts = [t for t in ts if t.state(moment) != "done"]
         overdue = [t for t in open_ts if t.state(moment) == "overdue"]
         due_next = sorted((t for t in open_ts if t.deadline), key=lambda t: t.deadline)
-        rows.append(BoardRow(episodes[f.ref], f, ts, overdue, due_next[0] if due_next else None))
+        rows.append(BoardRow(episodes[f.ref], f, ts, overdue, due_next[0] if due_next else None,
+                             timer_rows([t for t in ts if t.state(moment) != "done"], moment)))
     return rows
 
 
@@ -109,6 +125,11 @@ def repeat_children(*, actor, moment: dt.datetime, pol: Policy) -> list[RepeatCh
         out.append(RepeatChild(p.ref, p.full_name, c["n"], latest, last.deadline if last else None,
                                last.covered_by if last else None))
     return out
+
+
+def episode_fact(ep: MissingEpisode) -> rules.EpisodeFact | None:
+    facts = episode_facts(MissingEpisode.objects.filter(pk=ep.pk))
+    return facts[0] if facts else None
 
 
 def open_episode(*, actor, ref: str) -> tuple[MissingEpisode | None, Access]:
@@ -213,3 +234,19 @@ def address_page(*, actor, key: str, moment: dt.datetime) -> dict:
                       justification="own or team work", detail=f"link graph drawn ({lg.g.number_of_nodes()} nodes)")
     return {"key": key, "described": describe_key(key), "graph": lg, "elements": lg.elements(),
             "episodes": episodes, "outside": outside}
+
+
+def open_offender_link(*, actor, pk: int) -> OffenderLink | None:
+    """A link between a missing child and a subject, for the subject's offender manager to review (logged)."""
+    link = OffenderLink.objects.restrict(actor).select_related("episode", "reviewed_by").filter(pk=pk).first()
+    if link is not None:
+        _consulted(actor, "subject", link.subject_ref, f"link to missing episode {link.episode.ref} opened")
+    return link
+
+
+def links_to_review(*, actor) -> list[OffenderLink]:
+    """Links on the officer's managed subjects that nobody has reviewed yet (for "my work")."""
+    officer = actor.officer
+    return list(OffenderLink.objects.filter(holds=True, reviewed_at__isnull=True).filter(
+        Q(manager_ref=officer.ref) | Q(subject_team_id=officer.team_id)).select_related("episode")
+        .order_by("first_seen_on")[:50])

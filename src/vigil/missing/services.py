@@ -48,6 +48,21 @@ def next_ref() -> str:
 
 
 @transaction.atomic
+def new_child_record(*, actor, given_names: str, surname: str, date_of_birth: dt.date | None) -> Person:
+    """A person record for a child the force held nothing on, held by the reporting officer's team."""
+    given_names, surname = _text(given_names, "given names"), _text(surname, "surname")
+    n = Person.objects.count() + 1
+    while Person.objects.filter(ref=f"PC{n:06d}").exists():
+        n += 1
+    officer = officer_of(actor)
+    child = Person.objects.create(ref=f"PC{n:06d}", given_names=given_names[:200], surname=surname[:200],
+                                  date_of_birth=date_of_birth, team=officer.team if officer else None)
+    access_log.record(actor=actor, operation="collection", record_type="person", record_ids=child.ref,
+                      justification=WORK, detail="person record created for a missing child")
+    return child
+
+
+@transaction.atomic
 def report_episode(*, actor, child: Person, reported_at: dt.datetime, last_seen_at: dt.datetime | None = None,
                    last_seen_place: str = "", circumstances: str = "", reported_by_text: str = "", team=None,
                    coordinator=None, ref: str | None = None) -> MissingEpisode:

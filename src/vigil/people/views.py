@@ -56,7 +56,7 @@ def person(request, ref: str):
 def break_glass(request):
     record_type = request.GET.get("type", "")
     record_id = request.GET.get("id", "")[:128]
-    if record_type not in ("person", "search", "subject") or not record_id:
+    if record_type not in ("person", "search", "subject", "episode", "crime") or not record_id:
         return render(request, "web/error.html", {"title": "Nothing to open", "message": "No record was named."},
                       status=400)
     form = BreakGlassForm(request.POST or None)
@@ -68,6 +68,10 @@ def break_glass(request):
             return redirect("people:person", ref=record_id)
         if record_type == "subject":
             return redirect("offenders:subject", ref=record_id)
+        if record_type == "episode":
+            return redirect("missing:episode", ref=record_id)
+        if record_type == "crime":
+            return redirect("investigations:crime", ref=record_id)
         return redirect(reverse("people:search") + f"?q={record_id}&bg={bg.pk}")
     return render(request, "people/break_glass.html", {"form": form, "record_type": record_type,
                                                        "record_id": record_id})

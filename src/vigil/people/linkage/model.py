@@ -8,7 +8,8 @@ its probability follows.
 **Small forces.** With a handful of records EM training is impossible, so the model runs on the prior
 parameters below, chosen from published UK name and date-of-birth frequencies and the error rates seen in police
 records (ADR 0303 gives the reasoning for each). The prior probability that two random records match is
-``2 × expected duplicate share ÷ (records − 1)`` (policy ``linkage.expected_duplicate_share``).
+``2 × expected duplicate share ÷ (records − 1)`` (policy ``linkage.expected_duplicate_share``), capped at
+``linkage.prior_match_probability_cap`` so that a handful of records never links on names and a birthday alone.
 
 **Larger forces.** From ``linkage.min_records_for_training`` records, ``u`` is estimated by random sampling and
 ``m`` by expectation maximisation on two blocking passes, starting from the priors.
@@ -152,8 +153,9 @@ def _blocking(rules: list[str], link_type: str) -> list[str]:
 def prior_match_probability(records: int, pol: Mapping) -> float:
     """The prior that two random records are the same person: expected matching pairs ÷ all pairs."""
     if records < 2:
-        return 0.5
-    return min(0.5, max(1e-9, 2 * pol["linkage.expected_duplicate_share"] / (records - 1)))
+        return pol["linkage.prior_match_probability_cap"]
+    share = 2 * pol["linkage.expected_duplicate_share"] / (records - 1)
+    return min(pol["linkage.prior_match_probability_cap"], max(1e-9, share))
 
 
 @dataclass
@@ -169,9 +171,10 @@ class Scored:
         """Per comparison: the level reached, its weight in bits, and the two values side by side."""
         out = []
         for comp in comparisons():
-            gamma = int(row.get(f"gamma_{comp.name}", -1))
+            gamma = row.get(f"gamma_{comp.name}", -1)
+            gamma = -1 if gamma is None or pd.isna(gamma) else int(gamma)
             bf = row.get(f"bf_{comp.name}", 1.0)
-            weight = math.log2(bf) if bf and bf > 0 else 0.0
+            weight = math.log2(float(bf)) if bf is not None and not pd.isna(bf) and bf > 0 else 0.0
             out.append({"comparison": comp.name, "level": comp.label(gamma), "weight": round(weight, 2),
                         "left": {c: _show(row.get(f"{c}_l")) for c in comp.shows},
                         "right": {c: _show(row.get(f"{c}_r")) for c in comp.shows}})
@@ -179,11 +182,14 @@ class Scored:
 
 
 def _show(value):
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
+    """A value as JSON can carry it (lists stay lists; missing is None)."""
     if hasattr(value, "tolist"):
         value = value.tolist()
-    return list(value) if isinstance(value, list | tuple) else value
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    if value is None or pd.isna(value):
+        return None
+    return value if isinstance(value, int | float | str) else str(value)
 
 
 def score(tables: pa.Table | list[pa.Table], pol: Mapping, *, min_probability: float | None = None,

@@ -12,3 +12,6 @@ define("linkage.min_records_for_training", 3000,
 define("linkage.expected_duplicate_share", 0.05,
        "Prior share of records that duplicate another record; sets the prior probability that two random records "
        "match (2 × share ÷ (records − 1))", "ADR 0303")
+define("linkage.prior_match_probability_cap", 0.0001,
+       "The prior that two random records match is never taken above this, so a force with few records does not "
+       "link on thin evidence (names alike and a shared birthday)", "ADR 0303")

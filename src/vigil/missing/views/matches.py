@@ -1,0 +1,73 @@
+"""The record-linkage review queue, one pair's evidence side by side with accept, reject and undo, and the offender
+manager's review of a link between a missing child and a subject."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from vigil.core import clock
+from vigil.core.errors import InputError
+from vigil.missing import selectors, services
+from vigil.missing.forms import DecisionForm, LinkReviewForm
+from vigil.missing.views.common import input_error, not_found
+from vigil.people.linkage import selectors as linkage
+from vigil.people.linkage.services import allowed_decisions, decide
+from vigil.web.asof import as_of
+
+
+@login_required
+@permission_required("vigil.review_matches", raise_exception=True)
+def queue(request):
+    view = request.GET.get("view", "queued")
+    view = view if view in linkage.VIEWS else "queued"
+    matches, total = linkage.review_queue(actor=request.user, view=view)
+    return render(request, "missing/matches.html", {"matches": matches, "total": total, "view": view})
+
+
+@login_required
+@permission_required("vigil.review_matches", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def match(request, pk: int):
+    m = linkage.open_match(actor=request.user, pk=pk)
+    if m is None:
+        return not_found(request, f"No pair #{pk} in your work.")
+    allowed = allowed_decisions(m)
+    form = DecisionForm(request.POST or None, allowed=allowed)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decide(actor=request.user, match=m, decision=form.cleaned_data["decision"],
+                   rationale=form.cleaned_data["rationale"], at=clock.now(), as_of=as_of(request))
+        except InputError as exc:
+            input_error(form, exc, "rationale")
+        else:
+            messages.success(request, f"Pair #{m.pk}: {form.cleaned_data['decision']} recorded.")
+            return redirect("missing:matches")
+    rows = [(e["comparison"], e["level"], e["weight"], _values(e["left"]), _values(e["right"])) for e in m.evidence]
+    return render(request, "missing/match.html", {"match": m, "form": form, "rows": rows, "allowed": allowed})
+
+
+def _values(values: dict) -> str:
+    shown = [", ".join(map(str, v)) if isinstance(v, list) else str(v) for v in values.values() if v]
+    return " · ".join(shown) or "—"
+
+
+@login_required
+@permission_required("vigil.review_offender_link", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def offender_link(request, pk: int):
+    link = selectors.open_offender_link(actor=request.user, pk=pk)
+    if link is None:
+        return not_found(request, f"No link #{pk} in your work.")
+    form = LinkReviewForm(request.POST or None)
+    if request.method == "POST" and link.reviewed_at is None and form.is_valid():
+        try:
+            services.review_offender_link(actor=request.user, link=link, rationale=form.cleaned_data["rationale"],
+                                          at=clock.now())
+        except InputError as exc:
+            input_error(form, exc, "rationale")
+        else:
+            messages.success(request, f"Review of the link to subject {link.subject_ref} recorded.")
+            return redirect("home")
+    return render(request, "missing/offender_link.html", {"link": link, "form": form})
