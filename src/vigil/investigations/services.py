@@ -3,6 +3,7 @@ eligible), close, THRIVE assessment and solvability screening. Each runs in one 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import replace
 
 from django.db import transaction
@@ -33,15 +34,35 @@ class NeedsOverride(InputError):
     """The officer is not eligible: only a supervisor's override with a rationale allocates them."""
 
 
+def _refusal(exc: Exception, *, record_ids, justification: str, detail: str) -> Exception:
+    exc.refusal = {"record_ids": record_ids, "justification": justification, "detail": detail}
+    return exc
+
+
+def _atomic_logging_refusals(fn):
+    """Run a write in one transaction; a refused attempt is logged after the rollback, so the log keeps it."""
+    @functools.wraps(fn)
+    def run(*args, actor, **kwargs):
+        try:
+            with transaction.atomic():
+                return fn(*args, actor=actor, **kwargs)
+        except (InputError, AccessDenied) as exc:
+            refusal = getattr(exc, "refusal", None)
+            if refusal:
+                access_log.record(actor=actor, operation="alteration", record_type="crime", outcome="refused",
+                                  **refusal)
+            raise
+    return run
+
+
 def _mine(actor, crime: Crime) -> Crime:
-    """The crime, locked, if it is within the actor's work; otherwise the attempt is refused and logged."""
+    """The crime, locked, if it is within the actor's work; otherwise the attempt is refused (and logged)."""
     locked = Crime.objects.select_for_update().filter(pk=crime.pk).restrict(actor).select_related("team__borough")
     found = locked.first()
     if found is None:
-        access_log.record(actor=actor, operation="alteration", record_type="crime", record_ids=crime.ref,
-                          justification="refused: outside the actor's work or under a restriction", outcome="refused",
-                          detail="attempt to change a crime")
-        raise AccessDenied("this crime is not part of your work")
+        raise _refusal(AccessDenied("this crime is not part of your work"), record_ids=crime.ref,
+                       justification="refused: outside the actor's work or under a restriction",
+                       detail="attempt to change a crime")
     return found
 
 
@@ -50,7 +71,7 @@ def may_override(actor) -> bool:
     return bool(officer and officer.active and rank_at_least(officer.rank, OVERRIDE_MIN_RANK))
 
 
-@transaction.atomic
+@_atomic_logging_refusals
 def allocate(*, actor, crime: Crime, officer_ref: str, on: dt.date, rationale: str = "",
              method: str = Allocation.Method.MANUAL, batch: BatchRun | None = None, pol=None) -> Allocation:
     """Allocate ``crime`` to the officer from ``on``.
@@ -76,11 +97,10 @@ def allocate(*, actor, crime: Crime, officer_ref: str, on: dt.date, rationale: s
     failed = verdict.failed(0, 0)
     rationale = (rationale or "").strip()
     if "restriction" in failed:
-        access_log.record(actor=actor, operation="alteration", record_type="crime", record_ids=crime.ref,
-                          justification="refused: professional-standards restriction", outcome="refused",
-                          detail=f"attempt to allocate to {officer.ref}")
-        raise InputError(f"{officer.name} cannot be allocated this crime: {'; '.join(reasons)}. "
-                         "A professional-standards restriction cannot be overridden.")
+        raise _refusal(InputError(f"{officer.name} cannot be allocated this crime: {'; '.join(reasons)}. "
+                                  "A professional-standards restriction cannot be overridden."),
+                       record_ids=crime.ref, justification="refused: professional-standards restriction",
+                       detail=f"attempt to allocate to {officer.ref}")
     if not eligible:
         if not rationale:
             raise NeedsOverride(f"{officer.name} is not eligible: {'; '.join(reasons)}. A supervisor (DS or above) "
@@ -111,7 +131,7 @@ def allocate(*, actor, crime: Crime, officer_ref: str, on: dt.date, rationale: s
     return allocation
 
 
-@transaction.atomic
+@_atomic_logging_refusals
 def close_crime(*, actor, crime: Crime, on: dt.date) -> Crime:
     crime = _mine(actor, crime)
     if crime.closed_on:
@@ -131,7 +151,7 @@ def close_crime(*, actor, crime: Crime, on: dt.date) -> Crime:
     return crime
 
 
-@transaction.atomic
+@_atomic_logging_refusals
 def assess(*, actor, crime: Crime, on: dt.date, threat: str, harm: str, risk: str, engagement: str = "",
            notes: str = "", solvability: list[str] | None = None) -> Crime:
     """Record a THRIVE assessment and, if given, the solvability screening (the factors found)."""

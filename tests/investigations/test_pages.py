@@ -1,0 +1,158 @@
+"""Allocation pages and API through the test client: what each shows, bad input next to the field, refused
+attempts logged, and list pages in a bounded number of queries."""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+
+import pytest
+
+from tests.investigations import factories as inv
+from vigil.core.models import AccessLogEntry, PolicyVersion
+from vigil.core.policy import current
+from vigil.investigations.models import Allocation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def alloc(login, org):
+    return login(org.user("allocation_manager"))
+
+
+def test_the_queue_lists_unallocated_crimes_most_urgent_first(alloc, org, cid):
+    team = cid["teams"]["cid"]
+    inv.crime(team, "46", reported=dt.date(2024, 8, 14), ref="CR-SHOP")
+    inv.crime(team, "1/4.1/4.10/4.2", reported=dt.date(2024, 8, 15), ref="CR-HOM")
+    inv.allocate(inv.crime(team, "46", reported=dt.date(2024, 8, 1), ref="CR-DONE"), cid["pip1"])
+    page = alloc.get("/crimes/?as_of=2024-08-15&scope=force").content.decode()
+    assert page.index("CR-HOM") < page.index("CR-SHOP")
+    assert "CR-DONE" not in page
+    assert "Propose a batch allocation" in page
+
+
+def test_the_queue_page_is_a_bounded_number_of_queries(alloc, org, cid, django_assert_max_num_queries):
+    for i in range(60):
+        inv.crime(cid["teams"]["cid"], "46", reported=dt.date(2024, 8, 14), ref=f"CR-{i:03d}")
+    alloc.get("/crimes/?as_of=2024-08-15")  # the session's first request loads the officer
+    with django_assert_max_num_queries(20):
+        assert alloc.get("/crimes/?as_of=2024-08-15&scope=force").status_code == 200
+
+
+def test_the_crime_page_shows_requirement_recommendation_and_refuses_a_student_without_override(alloc, org, cid):
+    crime = inv.crime(cid["teams"]["cid"], "86", flags=["child_victim"], reported=dt.date(2024, 8, 14), ref="CR-I")
+    page = alloc.get("/crimes/CR-I/?as_of=2024-08-15").content.decode()
+    assert "PIP2 + online_csa" in page and "student officer: not eligible for a crime flagged child_victim" in page
+    resp = alloc.post("/crimes/CR-I/allocate/", {"officer": "O-STU", "rationale": ""})
+    assert resp.status_code == 400
+    assert "PC Stu Dent is not eligible" in resp.content.decode()
+    assert not Allocation.objects.filter(crime=crime).exists()
+    resp = alloc.post("/crimes/CR-I/allocate/", {"officer": "O-STU",
+                                                 "rationale": "Only trained officer on duty; DS reviewing daily"})
+    assert resp.status_code == 302
+    page = alloc.get("/crimes/CR-I/").content.decode()
+    assert "Supervisor override" in page and "Only trained officer on duty" in page
+
+
+def test_a_restricted_officer_is_refused_a_restricted_crime_and_the_refusal_is_logged(login, org, cid):
+    from tests.security.restricted import make_restricted_officer
+
+    restricted = make_restricted_officer(org)
+    inv.crime(org.teams["om"], "8Q", ref="CR-STALK", reported=dt.date(2024, 8, 1))
+    client = login(restricted.user)
+    resp = client.get("/crimes/CR-STALK/")
+    assert resp.status_code == 403
+    assert "professional-standards restriction" in resp.content.decode()
+    entry = AccessLogEntry.objects.get(record_type="crime", record_id="CR-STALK")
+    assert entry.outcome == "refused" and entry.actor == restricted.user.username
+    # Never offered a break-glass for it.
+    assert client.get("/people/break-glass/?type=crime&id=CR-STALK").status_code == 200
+    assert client.post("/people/break-glass/?type=crime&id=CR-STALK", {
+        "reason_code": "live_incident", "reason_text": "trying to get round the restriction"}).status_code == 302
+    assert client.get("/crimes/CR-STALK/").status_code == 403
+
+
+def test_outside_ones_work_a_crime_needs_break_glass(login, org, cid):
+    inv.crime(cid["teams"]["far"], "46", ref="CR-FAR", reported=dt.date(2024, 8, 1))
+    client = login(org.user("investigator"))
+    resp = client.get("/crimes/CR-FAR/")
+    assert resp.status_code == 302 and "type=crime&id=CR-FAR" in resp["Location"]
+    resp = client.post("/people/break-glass/?type=crime&id=CR-FAR",
+                       {"reason_code": "intelligence_check", "reason_text": "Suspect linked to my case CR-1"})
+    assert resp["Location"] == "/crimes/CR-FAR/"
+    assert client.get("/crimes/CR-FAR/").status_code == 200
+    assert AccessLogEntry.objects.filter(record_id="CR-FAR", justification__startswith="break-glass").count() >= 2
+
+
+def test_assessment_form_errors_are_shown_next_to_the_field(login, org, cid):
+    inv.crime(cid["teams"]["cid"], "46", ref="CR-A", reported=dt.date(2024, 8, 1))
+    client = login(org.user("investigator"))
+    resp = client.post("/crimes/CR-A/assess/", {"threat": "", "harm": "low", "risk": "low"})
+    assert resp.status_code == 400
+    assert 'id="id_threat-error"' in resp.content.decode()
+
+
+def test_workload_chart_data_highlights_those_over_capacity(login, org, cid, django_assert_max_num_queries):
+    inv.load(cid["student"], 26)
+    inv.load(cid["pip1"], 5)
+    client = login(org.user("allocation_manager"))
+    client.get("/crimes/workload/")
+    with django_assert_max_num_queries(25):  # sign-in, officer and permissions are about a dozen of these
+        resp = client.get("/crimes/workload/?scope=force")
+    page = resp.content.decode()
+    data = json.loads(page.split('id="workload-data" type="application/json">')[1].split("</script>")[0])
+    assert data["over"][26] == 1 and data["within"][5] == 1
+    assert "26 open crimes, above the maximum of 25" in page
+
+
+def test_below_level_lists_with_and_without_override(login, org, cid):
+    team = cid["teams"]["cid"]
+    ds = org.officers["allocation_manager"]
+    inv.allocate(inv.crime(team, "86", ref="CR-NO", reported=dt.date(2024, 8, 1)), cid["student"])
+    inv.allocate(inv.crime(team, "86", ref="CR-OV", reported=dt.date(2024, 8, 1)), cid["pip2"], override_by=ds,
+                 override_on=dt.date(2024, 8, 1), override_rationale="course booked, DS supervising")
+    page = login(org.user("allocation_manager")).get("/crimes/below-level/?as_of=2024-08-15").content.decode()
+    without, with_override = page.split('data-testid="below-with"')
+    assert "CR-NO" in without and "CR-OV" in with_override and "course booked" in with_override
+
+
+def test_an_administrator_changes_the_matrix_with_a_reason_and_it_is_versioned(login, org):
+    client = login(org.user("administrator"))
+    matrix = current()["allocation.required_level_matrix"] + [
+        {"name": "Shoplifting here", "codes": ["46"], "pip_level": 2, "specialisms": []}]
+    resp = client.post("/crimes/policy/", {"matrix": json.dumps(matrix), "reason": ""})
+    assert resp.status_code == 400 and not PolicyVersion.objects.exists()
+    bad = [*matrix, {"name": "x", "codes": ["ZZ"], "pip_level": 7}]
+    resp = client.post("/crimes/policy/", {"matrix": json.dumps(bad), "reason": "typo"})
+    assert resp.status_code == 400 and "'ZZ' is not a known code" in html.unescape(resp.content.decode())
+    resp = client.post("/crimes/policy/", {"matrix": json.dumps(matrix), "reason": "Shoplifting surge in 2024"})
+    assert resp.status_code == 302
+    v = PolicyVersion.objects.get()
+    assert v.changed_by == org.user("administrator") and v.reason == "Shoplifting surge in 2024"
+    from vigil.investigations.rules import required_level
+
+    assert required_level("46", (), current()).pip_level == 2
+
+
+def test_the_api_gives_the_recommendation_and_allocates(login, org, cid):
+    inv.crime(cid["teams"]["cid"], "86", flags=["child_victim"], reported=dt.date(2024, 8, 14), ref="CR-API")
+    client = login(org.user("allocation_manager"))
+    doc = client.get("/api/crimes/CR-API/recommendation/?as_of=2024-08-15").json()
+    assert doc["required"] == {"pip_level": 2, "specialisms": ["online_csa"]}
+    resp = client.post("/api/crimes/CR-API/allocate/?as_of=2024-08-15", {"officer": "O-STU"},
+                       content_type="application/json")
+    assert resp.status_code == 400 and "student officer" in resp.json()["detail"]
+    resp = client.post("/api/crimes/CR-API/allocate/?as_of=2024-08-15", {"officer": doc["eligible"][0]["officer"]},
+                       content_type="application/json")
+    assert resp.status_code == 200 and resp.json()["allocated_to"] == "O-OCSA"
+    assert client.get("/api/crimes/CR-API/?as_of=2024-08-15").json()["allocated_to"] == "O-OCSA"
+    assert client.get("/api/crimes/CR-API/recommendation/?as_of=15-08-2024").status_code == 400
+
+
+def test_the_home_page_shows_the_queue_and_my_crimes(login, org, cid):
+    team = cid["teams"]["cid"]
+    inv.crime(team, "46", ref="CR-WAITING", reported=dt.date(2024, 8, 15))
+    inv.allocate(inv.crime(team, "46", ref="CR-MINE", reported=dt.date(2024, 8, 1)), org.officers["investigator"])
+    assert "CR-WAITING" in login(org.user("allocation_manager")).get("/?as_of=2024-08-15").content.decode()
+    assert "CR-MINE" in login(org.user("investigator")).get("/?as_of=2024-08-15").content.decode()
