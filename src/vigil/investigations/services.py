@@ -57,7 +57,8 @@ def _atomic_logging_refusals(fn):
 
 def _mine(actor, crime: Crime) -> Crime:
     """The crime, locked, if it is within the actor's work; otherwise the attempt is refused (and logged)."""
-    locked = Crime.objects.select_for_update().filter(pk=crime.pk).restrict(actor).select_related("team__borough")
+    locked = (Crime.objects.select_for_update(of=("self",)).filter(pk=crime.pk).restrict(actor)
+              .select_related("team__borough"))
     found = locked.first()
     if found is None:
         raise _refusal(AccessDenied("this crime is not part of your work"), record_ids=crime.ref,
