@@ -1,0 +1,34 @@
+"""Professional standards in a real browser: a restricted officer is refused a case page (never offered
+break-glass for it), and professional standards see the refused attempt and the restriction against strength."""
+import datetime as dt
+
+import pytest
+
+from tests.browser.conftest import sign_in
+from tests.investigations import factories as inv
+from tests.security.restricted import make_restricted_officer
+from vigil.core.models import AccessLogEntry
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_restricted_officer_is_refused_a_case_page_and_professional_standards_see_it(page, org):
+    restricted = make_restricted_officer(org)
+    inv.crime(org.teams["om"], "19C", ref="CR-RAPE", reported=dt.date(2024, 8, 1))
+    inv.crime(org.teams["om"], "46", ref="CR-SHOP", reported=dt.date(2024, 8, 1))
+    sign_in(page, restricted.user)
+    page.goto("/crimes/")
+    assert page.get_by_role("link", name="CR-SHOP").is_visible()
+    assert page.get_by_role("link", name="CR-RAPE").count() == 0  # never shown the case
+    page.goto("/crimes/CR-RAPE/")
+    assert page.get_by_role("heading", name="Access refused").is_visible()
+    assert page.get_by_text("professional-standards restriction").is_visible()
+    assert page.get_by_role("button", name="Record reason and open").count() == 0
+    assert AccessLogEntry.objects.filter(record_id="CR-RAPE", outcome="refused").count() == 1
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, org.user("professional_standards"))
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Professional standards").click()
+    assert page.get_by_test_id("restricted").inner_text().startswith("1 of ")
+    refused = page.get_by_test_id("refused").inner_text()
+    assert "crime CR-RAPE" in refused and "restricted" in refused
