@@ -8,6 +8,7 @@ class InvestigationsConfig(AppConfig):
 
     def ready(self) -> None:
         from vigil.investigations import (  # noqa: F401 - registrations
+            assurance,
             generate,
             interchange,
             pages,

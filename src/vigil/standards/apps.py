@@ -8,6 +8,7 @@ class StandardsConfig(AppConfig):
 
     def ready(self) -> None:
         from vigil.standards import (  # noqa: F401 - registrations
+            assurance,
             denials,
             generate,
             interchange,
