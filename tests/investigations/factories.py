@@ -4,7 +4,9 @@ from __future__ import annotations
 import datetime as dt
 
 from vigil.core import clock
+from vigil.core.policy import current
 from vigil.investigations.models import Allocation, Crime, CrimePerson
+from vigil.investigations.rules import CrimeRules
 
 _counter = {"crime": 0}
 
@@ -22,8 +24,11 @@ def crime(team, offence_code: str = "49", *, reported: dt.date = dt.date(2024, 7
 
 
 def allocate(c: Crime, officer, start: dt.date | None = None, *, end: dt.date | None = None, **fields) -> Allocation:
-    """An allocation written directly (history, imports), without the service's checks."""
-    return Allocation.objects.create(crime=c, officer=officer, start=start or c.reported, end=end,
+    """An allocation written directly (history, imports), without the service's checks; it ends when the crime
+    closed, and carries the units of the crime's required level."""
+    rules = CrimeRules(current())
+    fields.setdefault("units", rules.units_for(rules.requirement(c.offence_code, c.flags).pip_level))
+    return Allocation.objects.create(crime=c, officer=officer, start=start or c.reported, end=end or c.closed_on,
                                      recorded_at=clock.now(), method="import", **fields)
 
 

@@ -118,6 +118,8 @@ def test_below_level_lists_with_and_without_override(login, org, cid):
 
 
 def test_an_administrator_changes_the_matrix_with_a_reason_and_it_is_versioned(login, org):
+    held = inv.allocate(inv.crime(org.teams["cid"], "46", reported=dt.date(2024, 8, 1)), org.officers["investigator"])
+    assert held.units == 1
     client = login(org.user("administrator"))
     matrix = current()["allocation.required_level_matrix"] + [
         {"name": "Shoplifting here", "codes": ["46"], "pip_level": 2, "specialisms": []}]
@@ -133,6 +135,8 @@ def test_an_administrator_changes_the_matrix_with_a_reason_and_it_is_versioned(l
     from vigil.investigations.rules import required_level
 
     assert required_level("46", (), current()).pip_level == 2
+    held.refresh_from_db()
+    assert held.units == 2  # open investigations are re-weighed with the new policy
 
 
 def test_the_api_gives_the_recommendation_and_allocates(login, org, cid):

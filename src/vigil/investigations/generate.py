@@ -103,7 +103,7 @@ def make_crimes(ctx: GenerateContext, *, days: int) -> None:
             pk = dict(Crime.objects.filter(ref__in=[c.ref for c in crimes]).values_list("ref", "pk"))
             for c in crimes:
                 c.pk = pk[c.ref]
-        _allocate(rng, crimes, plans, pools, as_of, pol)
+        _allocate(rng, crimes, plans, pools, as_of, pol, rules)
         _involve(rng, crimes, people, repeat)
         advance(count)
     _overload_some_students(rng, pools, as_of, rules, n)
@@ -126,7 +126,8 @@ def _assess(rng: random.Random, c: Crime, day: dt.date, pip: int, vulnerable: bo
     c.screened_on = day
 
 
-def _allocate(rng: random.Random, crimes: list[Crime], plans: list, pools: dict, as_of: dt.date, pol) -> None:
+def _allocate(rng: random.Random, crimes: list[Crime], plans: list, pools: dict, as_of: dt.date, pol,
+              rules: CrimeRules) -> None:
     rows = []
     max_open = int(pol["allocation.max_open_crimes"])
     cap = capacities(pol)
@@ -145,16 +146,17 @@ def _allocate(rng: random.Random, crimes: list[Crime], plans: list, pools: dict,
             fit = pool.fitting(req.pip_level, req.specialisms, vulnerable, as_of) or pool.fitting(
                 req.pip_level, (), vulnerable, as_of) or pool.officers
             if still_open:  # the least loaded of a few with room, as a manager would keep them
-                w = int(pol["allocation.units_by_level"].get(str(req.pip_level), 1))
+                w = rules.units_for(req.pip_level)
                 room = [o for o in rng.sample(fit, min(8, len(fit)))
                         if o["units"] + w <= cap(o["pip"]) and o["open"] < max_open]
                 o = min(room or rng.sample(fit, min(3, len(fit))), key=lambda o: o["units"] / max(1, cap(o["pip"])))
             else:
                 o = rng.choice(fit)
+        w = rules.units_for(req.pip_level)
         if still_open:
-            o["units"] += int(pol["allocation.units_by_level"].get(str(req.pip_level), 1))
+            o["units"] += w
             o["open"] += 1
-        rows.append(Allocation(crime_id=c.pk, officer_id=o["pk"], start=start, end=c.closed_on,
+        rows.append(Allocation(crime_id=c.pk, officer_id=o["pk"], start=start, end=c.closed_on, units=w,
                                recorded_at=clock.now(), method=Allocation.Method.GENERATED))
     Allocation.objects.bulk_create(rows, batch_size=5000)
 

@@ -10,12 +10,13 @@ import datetime as dt
 from collections import defaultdict
 
 from vigil.accounts.models import Officer, Team, rank_at_least
-from vigil.core import clock
+from vigil.core import clock, policy
 from vigil.interchange.registry import Section, chunks, register
 from vigil.interchange.schema import Date, Enum, List, Obj, Ref, Str
 from vigil.investigations import offences
 from vigil.investigations.flags import FLAGS
 from vigil.investigations.models import Allocation, Crime, CrimePerson
+from vigil.investigations.rules import CrimeRules
 from vigil.people.models import Person
 
 OVERRIDE_MIN_RANK = "DS"
@@ -102,9 +103,11 @@ class CrimesSection(Section):
             pk.update(Crime.objects.filter(ref__in=part).values_list("ref", "pk"))
         ctx.pks["crimes"].update(pk)
         now = clock.now()
+        rules = CrimeRules(policy.current())
         Allocation.objects.bulk_create([
             Allocation(crime_id=pk[i["id"]], officer_id=officers[i["allocated_to"]],
                        start=_date(i["allocated_on"]), end=c.closed_on, recorded_at=now,
+                       units=rules.units_for(rules.requirement(c.offence_code, c.flags).pip_level),
                        method=Allocation.Method.IMPORT,
                        override_by_id=officers[i["override"]["by"]] if i.get("override") else None,
                        override_on=_date(i["override"]["at"]) if i.get("override") else None,

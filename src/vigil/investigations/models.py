@@ -2,7 +2,8 @@
 
 The offence catalogue is reference data (``vigil.investigations.offences``), not a table; a crime holds its
 Home Office offence code. A crime is open until ``closed_on``; an allocation is current from ``start`` until its
-``end`` (a reallocation or the crime's closing), so workloads and queues can be read as of any date.
+``end`` (a reallocation or the crime's closing: closing a crime always ends its allocation on that day), so
+workloads and queues can be read as of any date.
 """
 from __future__ import annotations
 
@@ -118,6 +119,9 @@ class Allocation(models.Model):
     officer = models.ForeignKey("accounts.Officer", on_delete=models.PROTECT, related_name="allocations")
     start = models.DateField()
     end = models.DateField(null=True, blank=True, help_text="reallocated or the crime closed")
+    units = models.PositiveSmallIntegerField(
+        default=1, help_text="the workload this investigation carries: units of its required level (PIP1 = 1, "
+                             "PIP2 = 2, PIP3 = 4); re-weighed when the policy changes")
     recorded_at = models.DateTimeField()
     allocated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")
@@ -139,7 +143,8 @@ class Allocation(models.Model):
             models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
                                    name="allocation_ends_after_start"),
         ]
-        indexes = [models.Index(fields=["officer", "end"]), models.Index(fields=["end", "start"])]
+        # (end, start, officer, units) answers "each officer's workload on a date" from the index alone.
+        indexes = [models.Index(fields=["officer", "end"]), models.Index(fields=["end", "start", "officer", "units"])]
 
     def __str__(self) -> str:
         return f"{self.crime_id} → {self.officer_id} from {self.start}"

@@ -34,3 +34,14 @@ def required_pip_expression(rules: CrimeRules, prefix: str = "") -> Case:
 def units_expression(rules: CrimeRules, prefix: str = "") -> Case:
     """SQL for a crime's workload units (PIP1 = 1, PIP2 = 2, PIP3 = 4 by default)."""
     return _by_level(rules, prefix, rules.units_for)
+
+
+def reweigh_open_allocations(rules: CrimeRules) -> int:
+    """Give every open allocation the workload units the policy now says its crime carries (after the matrix or
+    the units change). One statement; returns how many were re-weighed."""
+    from django.db.models import OuterRef, Subquery
+
+    from vigil.investigations.models import Allocation, Crime
+
+    units = Subquery(Crime.objects.filter(pk=OuterRef("crime_id")).annotate(u=units_expression(rules)).values("u")[:1])
+    return Allocation.objects.filter(end__isnull=True).exclude(units=units).update(units=units)

@@ -168,8 +168,10 @@ class OfficerTable:
             (bits([s for s, exp in o.specialisms.items() if exp is None or exp >= as_of], SPECIALISM_BIT)
              for o in self.facts), dtype=np.int16, count=n)
         self.student = np.fromiter((o.student_officer for o in self.facts), dtype=bool, count=n)
+        ends: dict[dt.date, dt.date] = {}
         self.probationer = self.student | np.fromiter(
-            (as_of < probation_ends(o.joined, years) for o in self.facts), dtype=bool, count=n)
+            (as_of < (ends.get(o.joined) or ends.setdefault(o.joined, probation_ends(o.joined, years)))
+             for o in self.facts), dtype=bool, count=n)
         self.restricted = np.fromiter(
             (bits(o.restriction.crime_categories & CATEGORY_BIT.keys(), CATEGORY_BIT) if o.restriction else 0
              for o in self.facts), dtype=np.int16, count=n)
@@ -248,8 +250,7 @@ class Eligibility:
 
     def failed(self, i: int, j: int | None = None) -> list[str]:
         _, _, at = self._where(i, j)
-        shape = (len(self.officers), len(self.crimes)) if self.officer_index is None else (len(self.officer_index),)
-        return [name for name in CHECKS if not np.broadcast_to(self.checks[name], shape)[at]]
+        return [name for name in CHECKS if not self.checks[name][at]]  # every mask has the full shape
 
     def reasons(self, i: int, j: int | None = None) -> list[str]:
         """Why officer ``i`` may not take crime ``j`` (or, for pairs, why pair ``i`` fails); empty: eligible."""

@@ -9,13 +9,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, QuerySet, Sum
 
 from vigil.accounts.models import Officer, Specialism
 from vigil.core import access_log
 from vigil.core.scope import Access, access
 from vigil.investigations.models import Allocation, Crime, CrimePerson, current_on, open_on
-from vigil.investigations.queries import units_expression
 from vigil.investigations.rules import CrimeFacts, CrimeRules, OfficerFacts
 from vigil.standards.restrictions import active_restrictions
 
@@ -27,34 +26,38 @@ def investigators() -> QuerySet:
     return Officer.objects.filter(active=True, roles__role=INVESTIGATOR_ROLE)
 
 
-def workloads(as_of: dt.date, rules: CrimeRules, officer_ids: Iterable[int] | None = None) -> dict[int, tuple[int, int]]:
-    """officer pk → (open crimes, workload units) on ``as_of``, in one aggregate query."""
-    qs = Allocation.objects.filter(current_on(as_of), open_on(as_of, "crime__"))
+def workloads(as_of: dt.date, officer_ids: Iterable[int] | None = None) -> dict[int, tuple[int, int]]:
+    """officer pk → (open crimes, workload units) on ``as_of``, in one aggregate query over the allocations in
+    force (closing a crime ends its allocation, so these are the open investigations)."""
+    qs = Allocation.objects.filter(current_on(as_of))
     if officer_ids is not None:
         qs = qs.filter(officer_id__in=list(officer_ids))
-    rows = qs.values("officer_id").annotate(n=Count("id"), units=Sum(units_expression(rules, "crime__")))
-    return {r["officer_id"]: (r["n"], r["units"] or 0) for r in rows}
+    # Grouped by an expression, not the column: SQLite would otherwise walk the officer index over every
+    # allocation ever made instead of reading the current ones through the end-date index.
+    officer = ExpressionWrapper(F("officer_id") + 0, output_field=IntegerField())
+    rows = qs.annotate(o=officer).values("o").annotate(n=Count("id"), units=Sum("units"))
+    return {r["o"]: (r["n"], r["units"] or 0) for r in rows}
 
 
 def officer_facts(as_of: dt.date, rules: CrimeRules, officers: QuerySet | None = None) -> list[OfficerFacts]:
     """Facts for eligibility about every investigator (or the officers given): four queries in all."""
     qs = (officers if officers is not None else investigators()).select_related("team__borough").distinct()
-    rows = list(qs.order_by("ref").values("pk", "ref", "name", "pip_level", "student_officer", "joined", "team_id",
-                                          "team__name", "team__borough_id", "team__borough__name"))
-    ids = [r["pk"] for r in rows]
+    rows = list(qs.order_by("ref").values_list("pk", "ref", "name", "pip_level", "student_officer", "joined",
+                                               "team_id", "team__name", "team__borough_id", "team__borough__name"))
+    ids = [r[0] for r in rows]
     few = len(ids) <= 500
     specs: dict[int, dict] = defaultdict(dict)
     spec_qs = Specialism.objects.filter(officer_id__in=ids) if few else Specialism.objects.all()
     for oid, name, expires in spec_qs.values_list("officer_id", "name", "expires"):
         specs[oid][name] = expires
-    load = workloads(as_of, rules, ids if few else None)
+    load = workloads(as_of, ids if few else None)
     restricted = active_restrictions(as_of, ids if few else None, rules.policy)
-    return [OfficerFacts(ref=r["ref"], name=r["name"], pip_level=r["pip_level"], student_officer=r["student_officer"],
-                         joined=r["joined"], specialisms=specs.get(r["pk"], {}), team_id=r["team_id"],
-                         borough_id=r["team__borough_id"], team_name=r["team__name"],
-                         borough_name=r["team__borough__name"] or "", units=load.get(r["pk"], (0, 0))[1],
-                         open_crimes=load.get(r["pk"], (0, 0))[0], restriction=restricted.get(r["pk"]), pk=r["pk"])
-            for r in rows]
+    none = (0, 0)
+    return [OfficerFacts(ref=ref, name=name, pip_level=pip, student_officer=student, joined=joined,
+                         specialisms=specs.get(pk, {}), team_id=team_id, borough_id=borough_id, team_name=team_name,
+                         borough_name=borough_name or "", units=load.get(pk, none)[1],
+                         open_crimes=load.get(pk, none)[0], restriction=restricted.get(pk), pk=pk)
+            for pk, ref, name, pip, student, joined, team_id, team_name, borough_id, borough_name in rows]
 
 
 def crime_facts(crimes: Sequence[Crime]) -> list[CrimeFacts]:

@@ -15,6 +15,7 @@ from vigil.core.errors import AccessDenied, InputError
 from vigil.investigations.batch import optimise
 from vigil.investigations.flags import ENGAGEMENT, SOLVABILITY_FACTORS, THRIVE_GRADES
 from vigil.investigations.models import Allocation, BatchRun, Crime
+from vigil.investigations.queries import reweigh_open_allocations
 from vigil.investigations.rules import CrimeRules, check_one, priority
 from vigil.investigations.selectors import (
     INVESTIGATOR_ROLE,
@@ -119,8 +120,8 @@ def allocate(*, actor, crime: Crime, officer_ref: str, on: dt.date, rationale: s
         current.end = on
         current.save(update_fields=["end"])
     allocation = Allocation.objects.create(
-        crime=crime, officer=officer, start=on, recorded_at=clock.now(), allocated_by=actor, method=method,
-        ineligible_reasons=reasons, batch=batch,
+        crime=crime, officer=officer, start=on, units=int(verdict.crimes.units[0]), recorded_at=clock.now(),
+        allocated_by=actor, method=method, ineligible_reasons=reasons, batch=batch,
         override_by=actor.officer if not eligible else None, override_on=on if not eligible else None,
         override_rationale=rationale if not eligible else "",
     )
@@ -241,8 +242,8 @@ def apply_batch(*, actor, run_id: int, pol=None) -> BatchRun:
             skipped.append({"crime": crime.ref, "reason": f"{officer.name} is no longer eligible: {'; '.join(reasons)}"})
             continue
         loads[officer.ref] = (units + int(verdict.crimes.units[0]), count + 1)
-        rows.append(Allocation(crime=crime, officer_id=officer.pk, start=as_of, recorded_at=clock.now(),
-                               allocated_by=actor, method=Allocation.Method.BATCH, batch=run))
+        rows.append(Allocation(crime=crime, officer_id=officer.pk, start=as_of, units=int(verdict.crimes.units[0]),
+                               recorded_at=clock.now(), allocated_by=actor, method=Allocation.Method.BATCH, batch=run))
     Allocation.objects.bulk_create(rows, batch_size=2000)
     chain = CommandChain()
     left = [crimes[u["crime"]] for u in run.unallocated if u["crime"] in crimes]
@@ -291,6 +292,7 @@ def change_matrix(*, actor, matrix, reason: str):
     check(validate_matrix(matrix))
     version = core_policy.set_policy(changes={"allocation.required_level_matrix": matrix}, changed_by=actor,
                                      reason=reason)
+    reweigh_open_allocations(CrimeRules(core_policy.current()))
     access_log.record(actor=actor, operation="alteration", record_type="policy", record_ids=str(version.number),
                       justification="force policy change", detail="allocation.required_level_matrix")
     return version

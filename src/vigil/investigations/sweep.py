@@ -8,7 +8,8 @@
 - ``CRIME_UNALLOCATED``: an open crime a batch allocation could not place, or one without an investigator for
   ``allocation.unallocated_alert_days`` days; owned by an inspector (DI or above).
 
-Four reads in all (allocations, officers' facts, the queue, the command chain), whatever the force's size.
+A handful of reads (allocations, officers' facts, the queue, the command chain), whatever the force's size; first,
+one statement re-weighs open allocations if the policy's workload units changed.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from vigil.accounts.models import Officer, rank_at_least
 from vigil.investigations.models import Allocation, current_on, open_on
+from vigil.investigations.queries import reweigh_open_allocations
 from vigil.investigations.rules import (
     CrimeFacts,
     CrimeRules,
@@ -72,14 +74,15 @@ def _crime(row: dict, pk: int) -> CrimeFacts:
 def investigation_alerts(ctx: SweepContext):
     as_of, pol = ctx.as_of, ctx.policy
     rules = CrimeRules(pol)
+    reweigh_open_allocations(rules)  # the workload units follow the policy in force, however it was changed
     chain = CommandChain()
     rows = list(Allocation.objects.filter(current_on(as_of), open_on(as_of, "crime__"))
-                .values("id", "crime_id", "officer_id", "start", "override_by_id",
+                .values("id", "crime_id", "officer_id", "start", "override_by_id", "units",
                         *(f"crime__{f}" for f in _CRIME_FIELDS)))
     officers = officer_facts(as_of, rules, Officer.objects.filter(
         Exists(Allocation.objects.filter(current_on(as_of), officer_id=OuterRef("pk")))))
     yield from _allocation_findings(rows, officers, rules, chain, as_of, pol)
-    yield from _overload_findings(rows, officers, rules, chain, pol)
+    yield from _overload_findings(rows, officers, chain, pol)
     yield from unallocated_findings(rules, chain, as_of, pol)
 
 
@@ -111,11 +114,10 @@ def _allocation_findings(rows, officers, rules, chain, as_of, pol):
                            "no supervisor override is recorded"), chain.sergeant(c.team_id, c.borough_id), c.team_id)
 
 
-def _overload_findings(rows, officers, rules, chain, pol):
+def _overload_findings(rows, officers, chain, pol):
     by_officer: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
     for r in rows:
-        req = rules.requirement(r["crime__offence_code"], (f for f in _CRIME_FIELDS[5:] if r[f"crime__{f}"]))
-        by_officer[r["officer_id"]].append((r["start"], rules.units_for(req.pip_level)))
+        by_officer[r["officer_id"]].append((r["start"], r["units"]))
     for o in officers:
         reasons = overload(units=o.units, open_crimes=o.open_crimes, pip_level=o.pip_level, policy=pol)
         if not reasons:
