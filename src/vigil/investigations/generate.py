@@ -40,6 +40,13 @@ class _Pool:
         self.officers = officers
         self.students = [o for o in officers if o["student"]]
         self._fits: dict[tuple, list[dict]] = {}
+        self._teams: dict[int, _Pool] = {}
+
+    def team(self, team_id: int) -> _Pool:
+        """The officers of one team of the borough (a crime goes to its own team's officers first)."""
+        if team_id not in self._teams:
+            self._teams[team_id] = _Pool([o for o in self.officers if o["team"] == team_id])
+        return self._teams[team_id]
 
     def fitting(self, pip: int, specs: tuple[str, ...], vulnerable: bool, as_of: dt.date) -> list[dict]:
         key = (pip, specs, vulnerable)
@@ -106,7 +113,7 @@ def make_crimes(ctx: GenerateContext, *, days: int) -> None:
         _allocate(rng, crimes, plans, pools, as_of, pol, rules)
         _involve(rng, crimes, people, repeat)
         advance(count)
-    _overload_some_students(rng, pools, as_of, rules, n)
+    _inspection_findings(rng, pools, teams, as_of, rules, n)
     advance.finish()
 
 
@@ -143,8 +150,10 @@ def _allocate(rng: random.Random, crimes: list[Crime], plans: list, pools: dict,
                 and (student := rng.choice(pool.students))["open"] < max_open):
             o = student  # the inspection's finding: complex crimes with new recruits
         else:
-            fit = pool.fitting(req.pip_level, req.specialisms, vulnerable, as_of) or pool.fitting(
-                req.pip_level, (), vulnerable, as_of) or pool.officers
+            own = pool.team(c.team_id)
+            fit = (own.fitting(req.pip_level, req.specialisms, vulnerable, as_of)
+                   or pool.fitting(req.pip_level, req.specialisms, vulnerable, as_of)
+                   or pool.fitting(req.pip_level, (), vulnerable, as_of) or own.officers or pool.officers)
             if still_open:  # the least loaded of a few with room, as a manager would keep them
                 w = rules.units_for(req.pip_level)
                 room = [o for o in rng.sample(fit, min(8, len(fit)))
@@ -175,22 +184,37 @@ def _involve(rng: random.Random, crimes: list[Crime], people: list[int], repeat:
     CrimePerson.objects.bulk_create(rows, batch_size=5000)
 
 
-def _overload_some_students(rng: random.Random, pools: dict, as_of: dt.date, rules: CrimeRules, n: int) -> None:
-    """A few inexperienced officers holding more than 25 crimes at once, as the inspection found."""
-    students = [o for pool in pools.values() for o in pool.officers if o["student"] and not o["persona"]]
-    chosen = rng.sample(students, min(len(students), max(1, math.ceil(len(students) * 0.01))))
-    crimes, allocations = [], []
-    for o in chosen:
+def _inspection_findings(rng: random.Random, pools: dict, teams: dict, as_of: dt.date, rules: CrimeRules,
+                         n: int) -> None:
+    """What the inspection found, in every borough, so the sweep and the dashboards show it: an indecent-images
+    crime with a student officer; a crime that has waited days for an investigator; and (in about 1% of student
+    officers, at least one) an inexperienced officer holding more than 25 crimes at once."""
+    crimes: list[Crime] = []
+    allocations: list[tuple[int, dict, dt.date]] = []
+
+    def add(code: str, flags, team: int, day: dt.date, officer: dict | None) -> None:
+        nonlocal n
+        n += 1
+        crimes.append(Crime(ref=f"CR{n:07d}", offence_code=code, reported=day, team_id=team,
+                            **{f: True for f in flags if f in FLAGS}))
+        if officer is not None:
+            allocations.append((len(crimes) - 1, officer, day))
+
+    for borough, pool in pools.items():
+        students = [o for o in pool.students if not o["persona"]]
+        if students and borough in teams:
+            add("86", ["child_victim"], teams[borough]["cid"], as_of - dt.timedelta(days=rng.randint(20, 60)),
+                rng.choice(students))
+        if borough in teams:
+            add("49", [], teams[borough]["cid"], as_of - dt.timedelta(days=rng.randint(4, 9)), None)
+    students = [o for pool in pools.values() for o in pool.students if not o["persona"]]
+    for o in rng.sample(students, min(len(students), max(1, math.ceil(len(students) * 0.01)))):
         extra = max(0, rng.randint(26, 31) - o["open"])
         for _ in range(extra):
-            n += 1
             code, flags = next(synthetic.crimes(rng, 1))
             while rules.requirement(code, flags).pip_level > 1 or rules.vulnerability(code, flags):
                 code, flags = next(synthetic.crimes(rng, 1))
-            day = as_of - dt.timedelta(days=rng.randint(2, 40))
-            crimes.append(Crime(ref=f"CR{n:07d}", offence_code=code, reported=day, team_id=o["team"],
-                                **{f: True for f in flags if f in FLAGS}))
-            allocations.append((len(crimes) - 1, o, day))
+            add(code, flags, o["team"], as_of - dt.timedelta(days=rng.randint(2, 40)), o)
         o["open"] += extra
     if not crimes:
         return
@@ -198,4 +222,5 @@ def _overload_some_students(rng: random.Random, pools: dict, as_of: dt.date, rul
     pk = dict(Crime.objects.filter(ref__in=[c.ref for c in crimes]).values_list("ref", "pk"))
     Allocation.objects.bulk_create([
         Allocation(crime_id=pk[crimes[i].ref], officer_id=o["pk"], start=day, recorded_at=clock.now(),
+                   units=rules.units_for(rules.requirement(crimes[i].offence_code, crimes[i].flags).pip_level),
                    method=Allocation.Method.GENERATED) for i, o, day in allocations], batch_size=5000)

@@ -34,6 +34,12 @@ def standards(ctx: GenerateContext) -> None:
     as_of = ctx.as_of
     k = min(len(officers), max(1, math.ceil(len(officers) * RESTRICTED_SHARE)))
     chosen = rng.sample(officers, k)
+    # At least one restricted investigator of a public-protection team: the case most likely to matter.
+    pp = list(Officer.objects.filter(active=True, roles__role="investigator", user__isnull=True,
+                                     team__name__endswith="Public Protection").order_by("pk")
+              .values_list("pk", "team_id"))
+    if pp and not set(chosen) & set(pp):
+        chosen[0] = rng.choice(pp)
     cases, n = [], OfficerCase.objects.count()
     for oid, _team in chosen:
         n += 1
@@ -64,8 +70,13 @@ def _reallocate_most(rng, cases: list[OfficerCase], as_of: dt.date) -> None:
                                                         defaults()))
     held = list(Allocation.objects.filter(officer_id__in=list(restricted), end__isnull=True)
                 .filter(Exists(covered.filter(pk=OuterRef("crime_id")))).select_related("crime", "officer"))
+    if not held:
+        return
     colleagues: dict[int, list[int]] = {}
+    keep = rng.choice(held).pk  # at least one still held, for the alert to show
     for a in held:
+        if a.pk == keep:
+            continue
         team = a.officer.team_id
         if team not in colleagues:
             colleagues[team] = list(Officer.objects.filter(team_id=team, roles__role="investigator", pip_level__gte=2,
