@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, ExpressionWrapper, F, IntegerField, 
 from vigil.accounts.models import Officer, Specialism
 from vigil.core import access_log
 from vigil.core.scope import Access, access
+from vigil.investigations.flags import FLAGS
 from vigil.investigations.models import Allocation, Crime, CrimePerson, current_on, open_on
 from vigil.investigations.rules import CrimeFacts, CrimeRules, OfficerFacts
 from vigil.standards.restrictions import active_restrictions
@@ -58,6 +59,22 @@ def officer_facts(as_of: dt.date, rules: CrimeRules, officers: QuerySet | None =
                          borough_name=borough_name or "", units=load.get(pk, none)[1],
                          open_crimes=load.get(pk, none)[0], restriction=restricted.get(pk), pk=pk)
             for pk, ref, name, pip, student, joined, team_id, team_name, borough_id, borough_name in rows]
+
+
+CRIME_VALUES = ("ref", "offence_code", "team_id", "team__borough_id", "team__borough__name", *FLAGS)
+
+
+def crime_values(prefix: str = "") -> list[str]:
+    """The columns ``crime_from_values`` needs (``prefix`` to read them through a relation, e.g. ``"crime__"``)."""
+    return [f"{prefix}{f}" for f in CRIME_VALUES]
+
+
+def crime_from_values(row: dict, pk: int, prefix: str = "") -> CrimeFacts:
+    """Facts about a crime read with ``.values(*crime_values(prefix))``: no model instance for set-based reads."""
+    return CrimeFacts(ref=row[f"{prefix}ref"], offence_code=row[f"{prefix}offence_code"],
+                      flags=frozenset(f for f in FLAGS if row[f"{prefix}{f}"]), team_id=row[f"{prefix}team_id"],
+                      borough_id=row[f"{prefix}team__borough_id"],
+                      borough_name=row[f"{prefix}team__borough__name"] or "", pk=pk)
 
 
 def crime_facts(crimes: Sequence[Crime]) -> list[CrimeFacts]:

@@ -23,7 +23,6 @@ from vigil.accounts.models import Officer, rank_at_least
 from vigil.investigations.models import Allocation, current_on, open_on
 from vigil.investigations.queries import reweigh_open_allocations
 from vigil.investigations.rules import (
-    CrimeFacts,
     CrimeRules,
     CrimeTable,
     OfficerTable,
@@ -31,14 +30,10 @@ from vigil.investigations.rules import (
     is_eligible,
     overload,
 )
-from vigil.investigations.selectors import officer_facts, unallocated
+from vigil.investigations.selectors import crime_from_values, crime_values, officer_facts, unallocated
 from vigil.sweep.registry import Finding, SweepContext, rule_set
 
 CODES = ("CRIME_BELOW_REQUIRED_LEVEL", "RESTRICTED_OFFICER_ALLOCATED", "OFFICER_OVERLOADED", "CRIME_UNALLOCATED")
-_CRIME_FIELDS = ("ref", "offence_code", "team_id", "team__borough_id", "team__borough__name",
-                 "child_victim", "vulnerable_adult", "domestic_abuse", "domestic_abuse_high_risk", "hate", "weapon",
-                 "serious_injury", "multiple_offenders", "substantial_loss")
-
 
 class CommandChain:
     """Who owns an alert: a team's detective sergeant, or an inspector (DI or above) of the team or borough."""
@@ -64,12 +59,6 @@ class CommandChain:
         return self.di.get(team_id) or self.borough_di.get(borough_id)
 
 
-def _crime(row: dict, pk: int) -> CrimeFacts:
-    return CrimeFacts(ref=row["ref"], offence_code=row["offence_code"],
-                      flags=frozenset(f for f in _CRIME_FIELDS[5:] if row[f]), team_id=row["team_id"],
-                      borough_id=row["team__borough_id"], borough_name=row["team__borough__name"] or "", pk=pk)
-
-
 @rule_set("investigations", order=40, codes=CODES)
 def investigation_alerts(ctx: SweepContext):
     as_of, pol = ctx.as_of, ctx.policy
@@ -77,8 +66,7 @@ def investigation_alerts(ctx: SweepContext):
     reweigh_open_allocations(rules)  # the workload units follow the policy in force, however it was changed
     chain = CommandChain()
     rows = list(Allocation.objects.filter(current_on(as_of), open_on(as_of, "crime__"))
-                .values("id", "crime_id", "officer_id", "start", "override_by_id", "units",
-                        *(f"crime__{f}" for f in _CRIME_FIELDS)))
+                .values("id", "crime_id", "officer_id", "start", "override_by_id", "units", *crime_values("crime__")))
     officers = officer_facts(as_of, rules, Officer.objects.filter(
         Exists(Allocation.objects.filter(current_on(as_of), officer_id=OuterRef("pk")))))
     yield from _allocation_findings(rows, officers, rules, chain, as_of, pol)
@@ -90,7 +78,7 @@ def _allocation_findings(rows, officers, rules, chain, as_of, pol):
     if not rows or not officers:
         return
     index = {o.pk: i for i, o in enumerate(officers)}
-    crimes = [_crime({f: r[f"crime__{f}"] for f in _CRIME_FIELDS}, r["crime_id"]) for r in rows]
+    crimes = [crime_from_values(r, r["crime_id"], "crime__") for r in rows]
     ot, ct = OfficerTable(officers, as_of, pol), CrimeTable(crimes, rules)
     verdict = is_eligible(ot, ct, pol, pairs=(np.array([index[r["officer_id"]] for r in rows]), np.arange(len(rows))))
     below = ~(verdict.checks["level"] & verdict.checks["specialisms"] & verdict.checks["probation"])
@@ -145,8 +133,8 @@ def unallocated_findings(rules, chain, as_of, pol, crimes=None):
     qs = unallocated(as_of).filter(Q(reported__lte=due) | Q(escalated_on__lte=as_of))
     if crimes is not None:
         qs = qs.filter(pk__in=crimes.values("pk"))
-    for row in qs.values("pk", "escalated_on", "unallocated_reason", "reported", *_CRIME_FIELDS).iterator(2000):
-        c = _crime(row, row["pk"])
+    for row in qs.values("pk", "escalated_on", "unallocated_reason", "reported", *crime_values()).iterator(2000):
+        c = crime_from_values(row, row["pk"])
         waited = (as_of - row["reported"]).days
         reasons = [f"reported on {row['reported'].isoformat()}; no investigator allocated after {waited} day"
                    f"{'' if waited == 1 else 's'}"]

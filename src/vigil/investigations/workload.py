@@ -23,7 +23,7 @@ from vigil.investigations.rules import (
     is_eligible,
     overload,
 )
-from vigil.investigations.selectors import crime_facts, investigators, officer_facts
+from vigil.investigations.selectors import crime_from_values, crime_values, investigators, officer_facts
 
 
 @dataclass
@@ -90,29 +90,32 @@ class BelowLevel:
 
 def below_required_level(*, actor, as_of: dt.date, team_id: int | None = None, borough_id: int | None = None,
                          pol=None) -> list[BelowLevel]:
-    """Current allocations (of crimes the actor may see) whose officer fails a standing check today."""
+    """Current allocations (of crimes the actor may see) whose officer fails a standing check today. The facts
+    are read as values and checked set-based; only the allocations found are loaded as records."""
     pol = pol or core_policy.current()
     rules = CrimeRules(pol)
-    qs = (Allocation.objects.restrict(actor).filter(current_on(as_of), open_on(as_of, "crime__"))
-          .select_related("crime__team__borough", "officer", "override_by"))
+    qs = Allocation.objects.restrict(actor).filter(current_on(as_of), open_on(as_of, "crime__"))
     if team_id:
         qs = qs.filter(crime__team_id=team_id)
     elif borough_id:
         qs = qs.filter(crime__team__borough_id=borough_id)
-    allocations = list(qs.order_by("crime__reported", "crime__ref"))
-    if not allocations:
+    rows = list(qs.values("id", "officer_id", "crime_id", *crime_values("crime__")))
+    if not rows:
         return []
-    officers = officer_facts(as_of, rules, Officer.objects.filter(pk__in={a.officer_id for a in allocations}))
+    officers = officer_facts(as_of, rules, Officer.objects.filter(pk__in={r["officer_id"] for r in rows}))
     index = {o.pk: i for i, o in enumerate(officers)}
-    verdict = is_eligible(OfficerTable(officers, as_of, pol), CrimeTable(crime_facts([a.crime for a in allocations]),
-                                                                          rules), pol,
-                          pairs=(np.array([index[a.officer_id] for a in allocations]), np.arange(len(allocations))))
-    standing = np.logical_and.reduce([verdict.checks[c] for c in STANDING])
+    crimes = CrimeTable([crime_from_values(r, r["crime_id"], "crime__") for r in rows], rules)
+    verdict = is_eligible(OfficerTable(officers, as_of, pol), crimes, pol,
+                          pairs=(np.array([index[r["officer_id"]] for r in rows]), np.arange(len(rows))))
+    failing = np.flatnonzero(~np.logical_and.reduce([verdict.checks[c] for c in STANDING]))
+    records = Allocation.objects.select_related("crime__team", "officer", "override_by").in_bulk(
+        [rows[k]["id"] for k in failing])
     out = []
-    for k in np.flatnonzero(~standing):
+    for k in failing:
         reasons = [r for r in verdict.reasons(int(k)) if not r.startswith(("no capacity", "already holds"))
                    and "restriction" not in r]
-        out.append(BelowLevel(allocations[k], verdict.crimes.requirements[k], reasons))
+        out.append(BelowLevel(records[rows[k]["id"]], crimes.requirements[k], reasons))
+    out.sort(key=lambda b: (b.allocation.crime.reported, b.allocation.crime.ref))
     access_log.record(actor=actor, operation="consultation", record_type="crime",
                       record_ids=[r.allocation.crime.ref for r in out],
                       justification="supervision of allocations below the required level",

@@ -1,5 +1,5 @@
 """Professional standards' permissions. A restricted officer may not export the database either: an export
-would disclose the records their restriction denies them (docs/adr/0203)."""
+would disclose the records their restriction denies them (docs/adr/0202)."""
 import rules
 
 from vigil.accounts.roles import has_role
