@@ -18,8 +18,8 @@ def test_a_restricted_officer_is_refused_a_case_page_and_professional_standards_
     inv.crime(org.teams["om"], "46", ref="CR-SHOP", reported=dt.date(2024, 8, 1))
     sign_in(page, restricted.user)
     page.goto("/crimes/")
-    assert page.get_by_role("link", name="CR-SHOP").is_visible()
-    assert page.get_by_role("link", name="CR-RAPE").count() == 0  # never shown the case
+    assert page.get_by_role("link", name="CR-SHOP", exact=True).is_visible()
+    assert page.get_by_role("link", name="CR-RAPE", exact=True).count() == 0  # never shown the case
     page.goto("/crimes/CR-RAPE/")
     assert page.get_by_role("heading", name="Access refused").is_visible()
     assert page.get_by_text("professional-standards restriction").is_visible()

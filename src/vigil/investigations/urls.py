@@ -12,6 +12,7 @@ urlpatterns = [
     path("below-level/", views.below_level_page, name="below_level"),
     path("policy/", views.policy_page, name="policy"),
     path("<str:ref>/", views.crime_page, name="crime"),
+    path("<str:ref>/recommendation/", views.recommendation_panel, name="recommendation"),
     path("<str:ref>/allocate/", views.allocate, name="allocate"),
     path("<str:ref>/assess/", views.assess, name="assess"),
     path("<str:ref>/close/", views.close, name="close"),

@@ -74,6 +74,7 @@ def queue_page(request):
         "rows": rows, "page": page, "scope": scope, "scope_label": label, "scopes": _scopes(request.officer),
         "batch_form": BatchForm(initial={"scope": scope}, scopes=_scopes(request.officer)),
         "can_batch": request.user.has_perm("vigil.batch_allocate"),
+        "can_allocate": request.user.has_perm("vigil.allocate_crimes"),
         "runs": BatchRun.objects.restrict(request.user).order_by("-created_at")[:5],
     })
 
@@ -125,6 +126,22 @@ def _crime_page(request, crime, *, allocate_form=None, assess_form=None, status=
 def crime_page(request, ref: str):
     crime, refusal = _crime_or_refusal(request, ref, "crime record opened")
     return refusal or _crime_page(request, crime)
+
+
+@login_required
+@permission_required("vigil.allocate_crimes", raise_exception=True)
+def recommendation_panel(request, ref: str):
+    """The queue's recommendation panel for one crime (loaded into the queue page; a page of its own without
+    JavaScript): the best eligible officers with one-click allocation, and the nearest ineligible ones."""
+    crime, refusal = _crime_or_refusal(request, ref, "allocation recommendation")
+    if refusal:
+        return refusal
+    pol = core_policy.current()
+    rec = recommend(crime, as_of=as_of(request), pol=pol)
+    template = "investigations/_recommendation.html" if request.headers.get("HX-Request") else \
+        "investigations/recommendation.html"
+    return render(request, template, {"crime": crime, "offence": crime.offence, "rec": rec,
+                                      "eligible": rec.eligible[:5], "ineligible": rec.ineligible[:5]})
 
 
 @login_required
