@@ -4,13 +4,16 @@ listed with the reason each is ineligible. Decision support: the allocator decid
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
 from vigil.core import policy as core_policy
 from vigil.investigations.models import Crime
 from vigil.investigations.rules import (
+    CHECKS,
     CrimeFacts,
     CrimeRules,
     CrimeTable,
@@ -25,12 +28,27 @@ from vigil.investigations.rules import (
 from vigil.investigations.selectors import continuity, crime_facts, officer_facts
 
 
-@dataclass(frozen=True)
 class Candidate:
-    officer: OfficerFacts
-    reasons: tuple[str, ...]
-    cost: float | None = None
-    impact: str = ""
+    """An officer in a recommendation: eligible, with a cost, or not, with the reasons why not.
+
+    The words (impact statement and reasons) are written when first read: a force has thousands of candidates
+    for each crime, and a page shows a few dozen of them (the JSON shows them all)."""
+
+    def __init__(self, officer: OfficerFacts, explain: Callable[[], tuple[str, tuple[str, ...]]],
+                 cost: float | None = None):
+        self.officer, self.cost, self._explain = officer, cost, explain
+
+    @cached_property
+    def _words(self) -> tuple[str, tuple[str, ...]]:
+        return self._explain()
+
+    @property
+    def impact(self) -> str:
+        return self._words[0]
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        return self._words[1]
 
     def as_json(self) -> dict:
         out = {"officer": self.officer.ref, "name": self.officer.name}
@@ -72,12 +90,21 @@ def recommend(crime: Crime, *, as_of: dt.date, pol=None, officers=None) -> Recom
     ok = verdict.ok[:, 0]
     rec = Recommendation(cf, ct.requirements[0], ct.vulnerabilities[0], as_of)
     units = int(ct.units[0])
+
+    def eligible_words(i: int) -> Callable[[], tuple[str, tuple[str, ...]]]:
+        def explain():
+            o = facts[i]
+            statement = impact(o, units, int(ot.cap[i]))
+            return statement, (statement, *cost_reasons(o, cf, rec.requirement, int(cost.locality[i, 0]),
+                                                        held.get(o.pk, ())))
+        return explain
+
+    def ineligible_words(i: int) -> Callable[[], tuple[str, tuple[str, ...]]]:
+        return lambda: ("", tuple(verdict.reasons(i, 0)))
+
     for i in np.flatnonzero(ok)[np.argsort(cost.total[ok, 0], kind="stable")]:
-        o = facts[i]
-        statement = impact(o, units, int(ot.cap[i]))
-        reasons = (statement, *cost_reasons(o, cf, rec.requirement, int(cost.locality[i, 0]), held.get(o.pk, ())))
-        rec.eligible.append(Candidate(o, reasons, round(float(cost.total[i, 0]), 2), statement))
-    for i in np.flatnonzero(~ok):
-        rec.ineligible.append(Candidate(facts[i], tuple(verdict.reasons(int(i), 0))))
-    rec.ineligible.sort(key=lambda c: (len(c.reasons), c.officer.ref))  # the nearest to eligible first
+        rec.eligible.append(Candidate(facts[i], eligible_words(int(i)), round(float(cost.total[i, 0]), 2)))
+    failing = np.sum([~verdict.checks[c][:, 0] for c in CHECKS], axis=0)  # the nearest to eligible first
+    for i in sorted(np.flatnonzero(~ok), key=lambda i: (failing[i], facts[i].ref)):
+        rec.ineligible.append(Candidate(facts[i], ineligible_words(int(i))))
     return rec

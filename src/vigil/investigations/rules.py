@@ -161,27 +161,32 @@ class OfficerTable:
     def __init__(self, officers: Sequence[OfficerFacts], as_of: dt.date, policy: Policy):
         self.facts = list(officers)
         self.as_of = as_of
-        n = len(self.facts)
         self.probation_years = years = int(policy["allocation.probation_years"])
-        self.pip = np.fromiter((o.pip_level for o in self.facts), dtype=np.int16, count=n)
-        self.spec_valid = np.fromiter(
-            (bits([s for s, exp in o.specialisms.items() if exp is None or exp >= as_of], SPECIALISM_BIT)
-             for o in self.facts), dtype=np.int16, count=n)
-        self.student = np.fromiter((o.student_officer for o in self.facts), dtype=bool, count=n)
-        ends: dict[dt.date, dt.date] = {}
-        self.probationer = self.student | np.fromiter(
-            (as_of < (ends.get(o.joined) or ends.setdefault(o.joined, probation_ends(o.joined, years)))
-             for o in self.facts), dtype=bool, count=n)
-        self.restricted = np.fromiter(
-            (bits(o.restriction.crime_categories & CATEGORY_BIT.keys(), CATEGORY_BIT) if o.restriction else 0
-             for o in self.facts), dtype=np.int16, count=n)
-        self.units = np.fromiter((o.units for o in self.facts), dtype=np.int32, count=n)
-        self.open = np.fromiter((o.open_crimes for o in self.facts), dtype=np.int32, count=n)
         cap = capacities(policy)
-        self.cap = np.fromiter((cap(o.pip_level) for o in self.facts), dtype=np.int32, count=n)
-        self.team = np.fromiter((o.team_id if o.team_id is not None else -1 for o in self.facts), np.int64, n)
-        self.borough = np.fromiter((o.borough_id if o.borough_id is not None else -1 for o in self.facts),
-                                   np.int64, n)
+        ends: dict[dt.date, dt.date] = {}
+        rows = []
+        for o in self.facts:  # one pass: a force's officers are read for every recommendation
+            valid = 0
+            for s, exp in o.specialisms.items():
+                if exp is None or exp >= as_of:
+                    valid |= SPECIALISM_BIT.get(s, 0)
+            end = ends.get(o.joined) or ends.setdefault(o.joined, probation_ends(o.joined, years))
+            restricted = bits(o.restriction.crime_categories & CATEGORY_BIT.keys(), CATEGORY_BIT) \
+                if o.restriction else 0
+            rows.append((o.pip_level, valid, o.student_officer, o.student_officer or as_of < end, restricted,
+                         o.units, o.open_crimes, cap(o.pip_level), -1 if o.team_id is None else o.team_id,
+                         -1 if o.borough_id is None else o.borough_id))
+        cols = list(zip(*rows, strict=True)) if rows else [()] * 10
+        self.pip = np.array(cols[0], dtype=np.int16)
+        self.spec_valid = np.array(cols[1], dtype=np.int16)
+        self.student = np.array(cols[2], dtype=bool)
+        self.probationer = np.array(cols[3], dtype=bool)
+        self.restricted = np.array(cols[4], dtype=np.int16)
+        self.units = np.array(cols[5], dtype=np.int32)
+        self.open = np.array(cols[6], dtype=np.int32)
+        self.cap = np.array(cols[7], dtype=np.int32)
+        self.team = np.array(cols[8], dtype=np.int64)
+        self.borough = np.array(cols[9], dtype=np.int64)
 
     def __len__(self) -> int:
         return len(self.facts)
