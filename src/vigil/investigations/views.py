@@ -1,6 +1,6 @@
 """Allocation pages: the queue with batch allocation, the crime with its recommendation, the workload chart, the
 team view of allocations below the required level, and the policy matrix. No rules here: see ``services``,
-``selectors`` and ``rules``."""
+``selectors`` and ``rules``. A service's ``AccessDenied`` becomes the 403 page in ``FriendlyErrorMiddleware``."""
 from __future__ import annotations
 
 import json
@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vigil.core import policy as core_policy
-from vigil.core.errors import AccessDenied, InputError
+from vigil.core.errors import InputError
 from vigil.core.models import PolicyVersion
 from vigil.investigations import offences, services
 from vigil.investigations.flags import FLAG_LABELS, SOLVABILITY_FACTORS
@@ -166,8 +166,6 @@ def allocate(request, ref: str):
             form.add_error("rationale", str(exc))
         except InputError as exc:
             form.add_error("officer", str(exc))
-        except AccessDenied as exc:
-            return render(request, "web/error.html", {"title": "Access refused", "message": str(exc)}, status=403)
     return _crime_page(request, crime, allocate_form=form, status=400)
 
 
@@ -186,8 +184,6 @@ def assess(request, ref: str):
             return redirect("investigations:crime", ref=crime.ref)
         except InputError as exc:
             form.add_error(None, str(exc))
-        except AccessDenied as exc:
-            return render(request, "web/error.html", {"title": "Access refused", "message": str(exc)}, status=403)
     return _crime_page(request, crime, assess_form=form, status=400)
 
 
@@ -203,8 +199,6 @@ def close(request, ref: str):
     except InputError as exc:
         return render(request, "web/error.html", {"title": "That could not be done", "message": str(exc)},
                       status=400)
-    except AccessDenied as exc:
-        return render(request, "web/error.html", {"title": "Access refused", "message": str(exc)}, status=403)
     messages.success(request, f"{crime.ref} closed.")
     return redirect("investigations:crime", ref=crime.ref)
 
