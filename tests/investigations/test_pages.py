@@ -32,12 +32,17 @@ def test_the_queue_lists_unallocated_crimes_most_urgent_first(alloc, org, cid):
     assert "Propose a batch allocation" in page
 
 
-def test_the_queue_page_is_a_bounded_number_of_queries(alloc, org, cid, django_assert_max_num_queries):
+def test_the_queue_page_is_a_bounded_number_of_queries_and_ordered_before_paging(alloc, org, cid,
+                                                                                 django_assert_max_num_queries):
     for i in range(60):
-        inv.crime(cid["teams"]["cid"], "46", reported=dt.date(2024, 8, 14), ref=f"CR-{i:03d}")
+        inv.crime(cid["teams"]["cid"], "46", reported=dt.date(2024, 8, 1), ref=f"CR-{i:03d}")
+    inv.crime(cid["teams"]["cid"], "46", reported=dt.date(2024, 8, 15), ref="CR-URGENT", harm="high")
     alloc.get("/crimes/?as_of=2024-08-15")  # the session's first request loads the officer
     with django_assert_max_num_queries(20):
-        assert alloc.get("/crimes/?as_of=2024-08-15&scope=force").status_code == 200
+        first = alloc.get("/crimes/?as_of=2024-08-15&scope=force")
+    page = first.content.decode()
+    assert page.index("CR-URGENT") < page.index("CR-000")  # the newest, but urgent: first of all 61
+    assert "CR-059" not in page and "Page 1 of 2" in page
 
 
 def test_the_crime_page_shows_requirement_recommendation_and_refuses_a_student_without_override(alloc, org, cid):

@@ -16,12 +16,13 @@ from vigil.investigations.batch import optimise
 from vigil.investigations.flags import ENGAGEMENT, SOLVABILITY_FACTORS, THRIVE_GRADES
 from vigil.investigations.models import Allocation, BatchRun, Crime
 from vigil.investigations.queries import reweigh_open_allocations
-from vigil.investigations.rules import CrimeRules, check_one, priority
+from vigil.investigations.rules import CrimeRules, check_one
 from vigil.investigations.selectors import (
     INVESTIGATOR_ROLE,
     continuity,
     crime_facts,
     officer_facts,
+    prioritised,
     queue,
     unallocated,
 )
@@ -193,9 +194,8 @@ def plan_batch(*, actor, as_of: dt.date, team_id: int | None = None, borough_id:
     if not crimes:
         raise InputError(f"there are no unallocated crimes in {scope_label} as of {as_of:%d %B %Y}")
     facts = crime_facts(crimes)
-    urgency = {c.ref: priority(requirement=rules.requirement(c.offence_code, c.flags),
-                               vulnerability=rules.vulnerability(c.offence_code, c.flags), thrive=c.thrive(),
-                               solvability=c.solvability, policy=pol).level for c in crimes}
+    ref_of = {c.pk: c.ref for c in crimes}
+    urgency = {ref_of[pk]: p.level for pk, p, _ in prioritised(Crime.objects.filter(pk__in=list(ref_of)), pol)}
     plan = optimise(officer_facts(as_of, rules), facts, as_of=as_of, policy=pol,
                     continuity=continuity([c.pk for c in crimes], as_of), urgency=urgency)
     run = BatchRun.objects.create(

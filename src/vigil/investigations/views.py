@@ -18,10 +18,10 @@ from vigil.core.models import PolicyVersion
 from vigil.investigations import offences, services
 from vigil.investigations.flags import FLAG_LABELS, SOLVABILITY_FACTORS
 from vigil.investigations.forms import AllocateForm, AssessForm, BatchForm, MatrixForm
-from vigil.investigations.models import BatchRun
+from vigil.investigations.models import BatchRun, Crime
 from vigil.investigations.recommendation import recommend
-from vigil.investigations.rules import CrimeRules, priority
-from vigil.investigations.selectors import current_allocations, open_crime, people_of, queue
+from vigil.investigations.rules import CrimeRules
+from vigil.investigations.selectors import current_allocations, open_crime, people_of, prioritised, queue
 from vigil.investigations.workload import below_required_level, workload
 from vigil.web.asof import as_of
 
@@ -50,26 +50,17 @@ def _scope(request, default: str = "borough") -> tuple[str, int | None, int | No
     return wanted, team_id, borough_id, choices[wanted]
 
 
-def _priorities(crimes, pol) -> dict[str, object]:
-    rules = CrimeRules(pol)
-    return {c.ref: priority(requirement=rules.requirement(c.offence_code, c.flags),
-                            vulnerability=rules.vulnerability(c.offence_code, c.flags), thrive=c.thrive(),
-                            solvability=c.solvability, policy=pol) for c in crimes}
-
-
 @login_required
 @permission_required("vigil.view_crimes", raise_exception=True)
 def queue_page(request):
     day = as_of(request)
     scope, team_id, borough_id, label = _scope(request)
     pol = core_policy.current()
-    qs = queue(actor=request.user, as_of=day, team_id=team_id, borough_id=borough_id).order_by("reported", "ref")
-    page = Paginator(qs, QUEUE_PAGE).get_page(request.GET.get("page"))
-    rules = CrimeRules(pol)
-    pri = _priorities(page.object_list, pol)
-    rows = [{"crime": c, "requirement": rules.requirement(c.offence_code, c.flags), "priority": pri[c.ref],
-             "offence": c.offence} for c in page.object_list]
-    rows.sort(key=lambda r: (r["priority"].rank, r["crime"].reported, r["crime"].ref))
+    ordered = prioritised(queue(actor=request.user, as_of=day, team_id=team_id, borough_id=borough_id), pol)
+    page = Paginator(ordered, QUEUE_PAGE).get_page(request.GET.get("page"))
+    crimes = Crime.objects.select_related("team").in_bulk([pk for pk, _, _ in page.object_list])
+    rows = [{"crime": crimes[pk], "requirement": req, "priority": p, "offence": crimes[pk].offence}
+            for pk, p, req in page.object_list]
     return render(request, "investigations/queue.html", {
         "rows": rows, "page": page, "scope": scope, "scope_label": label, "scopes": _scopes(request.officer),
         "batch_form": BatchForm(initial={"scope": scope}, scopes=_scopes(request.officer)),
@@ -107,7 +98,7 @@ def _crime_page(request, crime, *, allocate_form=None, assess_form=None, status=
         "crime": crime, "offence": crime.offence, "flags": [FLAG_LABELS[f] for f in sorted(crime.flags)],
         "requirement": rules.requirement(crime.offence_code, crime.flags),
         "vulnerability": rules.vulnerability(crime.offence_code, crime.flags),
-        "priority": _priorities([crime], pol)[crime.ref],
+        "priority": prioritised(Crime.objects.filter(pk=crime.pk), pol)[0][1],
         "current": current_allocations([crime.pk], day).get(crime.pk),
         "history": crime.allocations.select_related("officer", "override_by", "allocated_by").order_by("start", "id"),
         "people": people_of(crime, request.user),
