@@ -32,7 +32,7 @@ def evaluate(as_of: dt.date, pol=None, progress=None) -> tuple[list[Finding], se
 def reconcile(as_of: dt.date, findings: list[Finding], codes: set[str]) -> dict[str, int]:
     open_alerts = {(a.code, a.entity_type, a.entity_id): a
                    for a in Alert.objects.filter(status="open", code__in=codes)}
-    to_create, to_update = [], []
+    to_create, to_update, seen = [], [], []
     for f in findings:
         a = open_alerts.pop(f.key(), None)
         if a is None:
@@ -40,17 +40,22 @@ def reconcile(as_of: dt.date, findings: list[Finding], codes: set[str]) -> dict[
                                    entity_id=f.entity_id, since=f.since, owner=f.owner or "", reasons=list(f.reasons),
                                    team_id=f.team_id, opened_as_of=as_of, last_seen_as_of=as_of))
         else:
-            a.severity, a.since, a.owner, a.reasons, a.team_id = (f.severity, f.since, f.owner or "",
-                                                                  list(f.reasons), f.team_id)
+            now = (f.severity, f.since, f.owner or "", list(f.reasons), f.team_id)
+            if (a.severity, a.since, a.owner, a.reasons, a.team_id) == now:
+                seen.append(a.pk)  # unchanged: only last_seen_as_of moves (one UPDATE per 900, not a CASE each)
+                continue
+            a.severity, a.since, a.owner, a.reasons, a.team_id = now
             a.last_seen_as_of = as_of
             to_update.append(a)
     Alert.objects.bulk_create(to_create, batch_size=5000)
     Alert.objects.bulk_update(to_update, ["severity", "since", "owner", "reasons", "team", "last_seen_as_of"],
                               batch_size=2000)
+    for i in range(0, len(seen), 900):
+        Alert.objects.filter(pk__in=seen[i:i + 900]).update(last_seen_as_of=as_of)
     stale = [a.pk for a in open_alerts.values()]
     for i in range(0, len(stale), 900):
         Alert.objects.filter(pk__in=stale[i:i + 900]).update(status="closed", closed_as_of=as_of)
-    return {"opened": len(to_create), "updated": len(to_update), "closed": len(stale)}
+    return {"opened": len(to_create), "updated": len(to_update) + len(seen), "closed": len(stale)}
 
 
 def run_sweep(as_of: dt.date, *, actor="system:sweep", progress=None) -> tuple[list[Finding], dict[str, int]]:
