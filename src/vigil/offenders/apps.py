@@ -7,4 +7,4 @@ class OffendersConfig(AppConfig):
     verbose_name = "Offender management"
 
     def ready(self) -> None:
-        from vigil.offenders import interchange, policy, roles, scopes, sweep, web  # noqa: F401 - registrations
+        from vigil.offenders import generate, interchange, policy, roles, scopes, sweep, web  # noqa: F401 - registrations

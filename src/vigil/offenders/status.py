@@ -35,7 +35,7 @@ class SubjectStatus:
 
 def statuses(subjects, as_of: dt.date, pol: Mapping | None = None) -> dict[int, SubjectStatus]:
     """``subjects``: a Subject queryset (already restricted for the actor). A fixed number of queries."""
-    pol = pol or policy.current()
+    pol = dict(pol or policy.current())
     f = SweepFacts.load(as_of, pol, subjects=subjects)
     out = {}
     for row in f.subjects:

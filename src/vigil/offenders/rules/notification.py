@@ -67,5 +67,5 @@ def notification_ending(pol: Mapping, *, as_of: dt.date, end: dt.date | None) ->
         return None
     notice = end - dt.timedelta(days=pol["notification.ending_notice_days"])
     if notice <= as_of <= end:
-        return notice, f"the notification period ends on {end.isoformat()} ({(end - as_of).days} days)"
+        return notice, f"the notification period ends on {end.isoformat()}"
     return None

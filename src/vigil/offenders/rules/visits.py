@@ -120,7 +120,7 @@ def overdue_visit(pol: Mapping, *, as_of: dt.date, level: str, assessed: bool, m
     days = counted_days(spans, base, as_of)
     label = level.replace("_", " ")
     if last_success:
-        reasons = [f"no successful home visit since {last_success.isoformat()} ({_days(days)}); "
+        reasons = [f"no successful home visit since {last_success.isoformat()}; "
                    f"{label} risk: visits every {interval} days, due {due.isoformat()}"]
     else:
         reasons = [f"never successfully visited at home since management began on {managed_from.isoformat()}; "
