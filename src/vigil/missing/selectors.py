@@ -236,17 +236,26 @@ def address_page(*, actor, key: str, moment: dt.datetime) -> dict:
             "episodes": episodes, "outside": outside}
 
 
-def open_offender_link(*, actor, pk: int) -> OffenderLink | None:
-    """A link between a missing child and a subject, for the subject's offender manager to review (logged)."""
+def open_offender_link(*, actor, pk: int) -> tuple[OffenderLink | None, str]:
+    """A link between a missing child and a subject, for the subject's offender manager to review (logged).
+
+    Returns (link, refusal): a professional-standards restriction on missing-child records refuses it."""
     link = OffenderLink.objects.restrict(actor).select_related("episode", "reviewed_by").filter(pk=pk).first()
-    if link is not None:
-        _consulted(actor, "subject", link.subject_ref, f"link to missing episode {link.episode.ref} opened")
-    return link
+    if link is None:
+        return None, ""
+    if MissingEpisode.objects.filter(pk=link.episode_id).denied_to(actor).exists():
+        access_log.record(actor=actor, operation="consultation", record_type="episode", record_ids=link.episode.ref,
+                          justification="refused: a professional-standards restriction prevents access",
+                          outcome="refused", detail="attempt to open a link between a missing child and a subject")
+        return None, "a professional-standards restriction prevents access to this record"
+    _consulted(actor, "subject", link.subject_ref, f"link to missing episode {link.episode.ref} opened")
+    return link, ""
 
 
 def links_to_review(*, actor) -> list[OffenderLink]:
     """Links on the officer's managed subjects that nobody has reviewed yet (for "my work")."""
     officer = actor.officer
     return list(OffenderLink.objects.filter(holds=True, reviewed_at__isnull=True).filter(
-        Q(manager_ref=officer.ref) | Q(subject_team_id=officer.team_id)).select_related("episode")
+        Q(manager_ref=officer.ref) | Q(subject_team_id=officer.team_id))
+        .exclude(episode__in=MissingEpisode.objects.denied_to(actor)).select_related("episode")
         .order_by("first_seen_on")[:50])

@@ -11,7 +11,7 @@ from vigil.core import clock
 from vigil.core.errors import InputError
 from vigil.missing import selectors, services
 from vigil.missing.forms import DecisionForm, LinkReviewForm
-from vigil.missing.views.common import input_error, not_found
+from vigil.missing.views.common import input_error, not_found, refused
 from vigil.people.linkage import selectors as linkage
 from vigil.people.linkage.services import allowed_decisions, decide
 from vigil.web.asof import as_of
@@ -57,7 +57,9 @@ def _values(values: dict) -> str:
 @permission_required("vigil.review_offender_link", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def offender_link(request, pk: int):
-    link = selectors.open_offender_link(actor=request.user, pk=pk)
+    link, refusal = selectors.open_offender_link(actor=request.user, pk=pk)
+    if refusal:
+        return refused(request, refusal)
     if link is None:
         return not_found(request, f"No link #{pk} in your work.")
     form = LinkReviewForm(request.POST or None)

@@ -20,7 +20,6 @@ national scale (docs/linkage.md); DuckDB is the embedded default.
 from __future__ import annotations
 
 import logging
-import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -140,6 +139,7 @@ BLOCKING = [
     "l.identifier = r.identifier",
     "l.surname = r.surname AND l.town = r.town",
     "l.forename_canon = r.forename_canon AND l.town = r.town AND substr(l.dob, 1, 3) = substr(r.dob, 1, 3)",
+    "l.forename_canon = r.forename_canon AND substr(l.dob, 1, 4) = substr(r.dob, 1, 4)",
 ]
 TRAINING_BLOCKS = ["l.dob = r.dob", "l.forename_canon = r.forename_canon AND l.surname = r.surname"]
 DETERMINISTIC = ["l.identifier = r.identifier",
@@ -173,8 +173,8 @@ class Scored:
         for comp in comparisons():
             gamma = row.get(f"gamma_{comp.name}", -1)
             gamma = -1 if gamma is None or pd.isna(gamma) else int(gamma)
-            bf = row.get(f"bf_{comp.name}", 1.0)
-            weight = math.log2(float(bf)) if bf is not None and not pd.isna(bf) and bf > 0 else 0.0
+            mw = row.get(f"mw_{comp.name}")  # Splink's partial match weight: log2(m / u) of the level reached
+            weight = float(mw) if mw is not None and not pd.isna(mw) else 0.0
             out.append({"comparison": comp.name, "level": comp.label(gamma), "weight": round(weight, 2),
                         "left": {c: _show(row.get(f"{c}_l")) for c in comp.shows},
                         "right": {c: _show(row.get(f"{c}_r")) for c in comp.shows}})

@@ -172,6 +172,6 @@ def decide(*, actor, match: RecordMatch, decision: str, rationale: str, at: dt.d
     _, changed = identities.recompute()
     refs = list(Person.objects.filter(pk__in=[match.left_id, match.right_id]).values_list("ref", flat=True))
     access_log.record(actor=actor, operation="combination", record_type="person", record_ids=sorted(refs),
-                      justification=PURPOSE, detail=f"match #{match.pk} {decision}ed by a reviewer")
+                      justification=PURPOSE, detail=f"match #{match.pk} {match.status} by a reviewer")
     _announce(changed | {match.left_id, match.right_id}, as_of, actor)
     return match
