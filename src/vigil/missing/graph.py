@@ -203,6 +203,13 @@ def _sharing(lg: LinkGraph, keys: set[str], phones: set[str], vehicles: set[str]
 def _finish(lg: LinkGraph) -> None:
     pks = [d["pk"] for _, d in lg.g.nodes(data=True) if "pk" in d]
     _add_people(lg, pks)
+    # Other records of the same people (record linkage): an adult found with a child may be a subject's alias.
+    identities = {p["identity_id"] for p in lg.people.values() if p["identity_id"]}
+    siblings = Person.objects.filter(identity_id__in=identities).exclude(pk__in=pks).values_list("pk", flat=True)
+    for pk in siblings[:MAX_NEIGHBOURS]:
+        lg.person(pk, "adult")
+    pks = [d["pk"] for _, d in lg.g.nodes(data=True) if "pk" in d]
+    _add_people(lg, pks)
     _subjects(lg, pks)
     for pk, refs in lg.subject_of.items():
         node = _pnode(pk)

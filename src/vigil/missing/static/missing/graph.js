@@ -28,7 +28,7 @@
         {selector: "edge[relation = 'found with'], edge[relation = 'found at']", style: {"line-color": "#1d70b8", "width": 2}},
         {selector: "edge[relation = 'same person']", style: {"line-style": "dashed", "line-color": "#0b0c0c"}},
       ],
-      layout: {name: "cose", animate: false, padding: 20, nodeRepulsion: 9000, idealEdgeLength: 90},
+      layout: {name: "cose", animate: false, padding: 30, nodeRepulsion: 12000, idealEdgeLength: 150, nodeOverlap: 40},
     });
     cy.on("tap", "node", (evt) => {
       const href = evt.target.data("href");
