@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
-from tests.missing.factories import at, child, episode, screening
+from tests.missing.factories import child, episode, screening
 from vigil.core import clock
 from vigil.core.models import AccessLogEntry
 from vigil.missing.models import Grading, MissingEpisode, PhilomenaProfile

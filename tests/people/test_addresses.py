@@ -6,7 +6,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from vigil.people.addresses import (
-    describe_key, match_key, normalise_phone, normalise_postcode, normalise_vrm, parse, postcode_district,
+    describe_key,
+    match_key,
+    normalise_phone,
+    normalise_postcode,
+    normalise_vrm,
+    parse,
+    postcode_district,
 )
 
 SAME_PLACE = [

@@ -8,7 +8,13 @@ class MissingConfig(AppConfig):
 
     def ready(self) -> None:
         from vigil.missing import (  # noqa: F401 - registrations
-            demo, interchange, panels, policy, roles, scopes, sweep,
+            demo,
+            interchange,
+            panels,
+            policy,
+            roles,
+            scopes,
+            sweep,
         )
         from vigil.missing.links import on_identities_changed
         from vigil.people.linkage.services import identities_changed

@@ -28,7 +28,7 @@ from vigil.people.linkage import variants
 from vigil.people.linkage.models import LinkageTruth
 from vigil.people.models import Address, Alias, Person, Phone
 
-GRADE_MIX = (("high", 0.10), ("medium", 0.45), ("low", 0.35), ("very_low", 0.10))
+GRADES, GRADE_WEIGHTS = ("high", "medium", "low", "very_low"), (0.10, 0.45, 0.35, 0.10)
 DAYS_OF_HISTORY = 540
 PLACEMENTS = ["Oakfield children's home", "Riverside residential unit", "Foster placement (agency)",
               "Maple House", "Kinship foster placement"]
@@ -195,7 +195,7 @@ def _episodes(ctx, rng, plan, children, hotspots, subjects, coordinators, seq) -
                  "circumstances": rng.choice(["Did not return from school.", "Left after an argument at home.",
                                               "Absent from placement overnight.", "Went out and stopped answering "
                                               "the phone."]),
-                 "found_with": [], "screen": [], "grade": rng.choices(*zip(*GRADE_MIX))[0]}
+                 "found_with": [], "grade": rng.choices(GRADES, GRADE_WEIGHTS)[0]}
             hours_missing = rng.choice([2, 4, 8, 14, 20, 30, 48, 70])
             returned = reported + dt.timedelta(hours=hours_missing, minutes=rng.randint(0, 59))
             still_open = back <= 1 and rng.random() < 0.6

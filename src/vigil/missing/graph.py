@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from itertools import pairwise
 
 import networkx as nx
 from django.apps import apps
@@ -108,7 +109,7 @@ class LinkGraph:
                     continue
                 path = nx.shortest_path(simple, s, t)
                 steps = [self.label(path[0])]
-                for a, b in zip(path, path[1:], strict=False):
+                for a, b in pairwise(path):
                     rel = next(iter(self.g.get_edge_data(a, b).values()))["relation"]
                     steps.append(f"—{rel}→ {self.label(b)}")
                 out.append(steps)
@@ -261,7 +262,7 @@ def address_graph(key: str, *, visible: set[int] | None = None) -> LinkGraph:
     residents = set(Address.objects.filter(match_key=key).values_list("person_id", flat=True)[:MAX_NEIGHBOURS])
     for pk in residents:
         lg.person(pk, "adult")
-    homes, phones, vehicles = _holdings(lg, people | residents)
+    _, phones, vehicles = _holdings(lg, people | residents)
     _sharing(lg, set(), phones, vehicles, people | residents)
     _associates(lg)
     _finish(lg)

@@ -14,7 +14,13 @@ from dataclasses import dataclass
 import networkx as nx
 
 from vigil.missing.deadlines import (
-    add_working_days, done_by, due, end_of_day, is_overdue, local_date, local_text,
+    add_working_days,
+    done_by,
+    due,
+    end_of_day,
+    is_overdue,
+    local_date,
+    local_text,
 )
 from vigil.people.addresses import describe_key
 from vigil.sweep.registry import Finding

@@ -16,7 +16,14 @@ from vigil.core.scope import officer_of
 from vigil.missing import links
 from vigil.missing.deadlines import local_date
 from vigil.missing.models import (
-    Grading, MissingEpisode, OffenderLink, PhilomenaProfile, RiskGrade, Screening, Stage, StrategyMeeting,
+    Grading,
+    MissingEpisode,
+    OffenderLink,
+    PhilomenaProfile,
+    RiskGrade,
+    Screening,
+    Stage,
+    StrategyMeeting,
 )
 from vigil.missing.rules import INDICATORS
 from vigil.people.addresses import match_key, normalise_postcode

@@ -141,14 +141,14 @@ def describe_key(key: str) -> str:
         return ""
     parts = key.split("|")
     if key.startswith("~"):
-        street, number, flat, town = (parts + ["", "", "", ""])[:4]
+        street, number, flat, town = [*parts, "", "", "", ""][:4]
         bits = [f"{number} {street[1:].replace('-', ' ')}".strip()]
         if flat:
             bits.append(f"flat {flat}")
         if town:
             bits.append(town.replace("-", " "))
         return ", ".join(b for b in bits if b)
-    pc, number, flat = (parts + ["", "", ""])[:3]
+    pc, number, flat = [*parts, "", "", ""][:3]
     pc_text = normalise_postcode(pc)
     bits = [pc_text]
     if number.startswith("#"):

@@ -61,7 +61,7 @@ class Comparison:
         return self.levels[len(self.levels) - 1 - gamma].label
 
 
-def L(label: str, level, m: float, u: float) -> Level:  # noqa: N802 - reads as a table row
+def L(label: str, level, m: float, u: float) -> Level:
     return Level(label, level, m, u)
 
 
@@ -254,6 +254,6 @@ def _train(linker: Linker, link_type: str, seed: int) -> bool:
         except ValueError:
             logger.info("keeping the prior probability that two records match")
         return True
-    except Exception:  # noqa: BLE001 - training is an improvement, never a requirement
+    except Exception:  # training is an improvement, never a requirement
         logger.warning("EM training failed; scoring with the prior parameters", exc_info=True)
         return False

@@ -17,7 +17,12 @@ from collections.abc import Iterable, Sequence
 import pyarrow as pa
 
 from vigil.people.addresses import (
-    match_key, normalise_phone, normalise_postcode, normalise_vrm, parse, postcode_district,
+    match_key,
+    normalise_phone,
+    normalise_postcode,
+    normalise_vrm,
+    parse,
+    postcode_district,
 )
 from vigil.people.linkage.nicknames import canonical
 
