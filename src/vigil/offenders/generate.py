@@ -445,7 +445,7 @@ class Generator:
                                                   rng.randint(30, 70))
         dates = [day]
         months = REVIEW_MONTHS[level]
-        overdue = rng.random() < 0.06 or spec["neglected"]
+        overdue = rng.random() < 0.04 or spec["neglected"]
         while True:
             nxt = add_months(dates[-1], months) - dt.timedelta(days=rng.randint(0, 20))
             if nxt > as_of:
@@ -513,6 +513,17 @@ class Generator:
                     "rationale": "Triage: access to children, prior contact offending and the seized material "
                                  "considered."}, {"tool": "kirat", "score": rng.randint(1, 4),
                                                   "band": rng.choice(("low", "medium", "high"))}))
+            review, months = d, REVIEW_MONTHS[spec["level"]]
+            late = rng.random() < 0.05
+            while True:   # risk reviews continue while the suspect is managed
+                review = add_months(review, months) - dt.timedelta(days=rng.randint(0, 20))
+                if review > as_of or (late and add_months(review, months) > as_of):
+                    break
+                self.rows.assessments.append((sid, {
+                    "date": review, "risk_level": spec["level"], "assessor_id": rng.choice(self.case.managers[team]),
+                    "approved_by_id": rng.choice(self.case.supervisors.get(team) or self.case.managers[team]),
+                    "approved_on": min(as_of, review + dt.timedelta(days=3)),
+                    "rationale": "Review: investigation continuing; safeguarding in place."}, None))
         day = start + dt.timedelta(days=rng.randint(30, 90))
         reviewer = self.case.supervisors.get(team) or self.case.managers[team]
         stale = rng.random() < 0.1

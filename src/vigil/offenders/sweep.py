@@ -129,7 +129,8 @@ class SweepFacts:
         levels = {sid: (on, level) for sid, on, level in
                   _fetch(latest.values_list("subject_id", "date", "risk_level"), (1,))}
         dated = of(Assessment.objects.filter(date__lte=as_of)).values_list("subject_id").order_by()
-        first = dict(_fetch(dated.annotate(m=Min("date")).values_list("subject_id", "m"), (1,)))
+        first = dict(_fetch(dated.filter(subject__kind="suspect").annotate(m=Min("date"))   # suspects' triage
+                            .values_list("subject_id", "m"), (1,)))
         awaiting = dict(_fetch(dated.filter(Q(approved_on__isnull=True) | Q(approved_on__gt=as_of))
                                .annotate(m=Max("date")).values_list("subject_id", "m"), (1,)))
         for sid, on in list(awaiting.items()):
