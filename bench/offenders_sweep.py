@@ -123,7 +123,7 @@ def main() -> None:
     if officer.user is None:
         from django.contrib.auth import get_user_model
 
-        officer.user = get_user_model().objects.create_user(username="bench", password="bench-only-not-a-secret")
+        officer.user = get_user_model().objects.create_user(username="bench")  # no usable password
         officer.save(update_fields=["user"])
     device = TOTPDevice.objects.create(user=officer.user, name="bench", confirmed=True)
     client = Client(SERVER_NAME="localhost")

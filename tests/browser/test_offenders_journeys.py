@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.conftest import sign_in
-from tests.offenders.factories import assess, subject, visit
+from tests.offenders.factories import seed_case as make_seed_case
 from vigil.core import clock
 from vigil.core.models import AccessLogEntry
 from vigil.offenders.models import Assessment, Escalation, EscalationDecision, Visit
@@ -27,14 +27,7 @@ def _today(monkeypatch):
 
 @pytest.fixture
 def seed_case(org):
-    """The inspection's case: high risk, last successfully visited in 2017, two failed attempts since."""
-    om, ds = org.officers["offender_manager"], org.officers["supervisor"]
-    s = subject(org.teams["om"], ref="S1", manager=om, managed_from=D(2012, 5, 1))
-    assess(s, "high", D(2016, 5, 1), assessor=om, approver=ds)
-    visit(s, D(2017, 3, 2), officer=om)
-    visit(s, D(2019, 10, 28), "no_reply", officer=om)
-    visit(s, D(2019, 11, 4), "refused_entry", officer=om)
-    return s
+    return make_seed_case(org)
 
 
 def test_record_an_unannounced_visit_on_a_tablet(tablet_page, org, seed_case):

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.offenders.factories import assess, subject, visit
+from tests.offenders.factories import assess, seed_case, subject, visit
 from vigil.core import clock
 from vigil.core.models import AccessLogEntry
 from vigil.offenders.models import Assessment, Escalation, EscalationDecision, Visit, VisitPlan
@@ -24,13 +24,7 @@ def _today(monkeypatch):
 
 @pytest.fixture
 def seed(org):
-    om, ds = org.officers["offender_manager"], org.officers["supervisor"]
-    s = subject(org.teams["om"], ref="S1", manager=om, managed_from=D(2012, 5, 1))
-    assess(s, "high", D(2016, 5, 1), assessor=om, approver=ds)
-    visit(s, D(2017, 3, 2), officer=om)
-    visit(s, D(2019, 10, 28), "no_reply", officer=om)
-    visit(s, D(2019, 11, 4), "refused_entry", officer=om)
-    return s
+    return seed_case(org)
 
 
 def as_of(url):

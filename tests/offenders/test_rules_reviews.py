@@ -15,7 +15,11 @@ POL = defaults()
 DAY = dt.timedelta(days=1)
 
 
-def overdue(as_of, last=None, triggers=(), managed=D(2024, 1, 1), waiting=None):
+START = D(2024, 1, 1)
+LAST_PERIODIC = D(2024, 2, 1)
+
+
+def overdue(as_of, last=None, triggers=(), managed=START, waiting=None):
     return reviews.review_overdue(POL, managed_from=managed, last=last, triggers=triggers, as_of=as_of,
                                   awaiting_approval=waiting)
 
@@ -110,7 +114,7 @@ def test_indefinite_notification_is_reviewable_after_15_or_8_years(under_18, rev
     assert p.end is None and p.review_from == review
 
 
-def notif(as_of, last=D(2024, 2, 1), nfa=False, detained=False, end=None):
+def notif(as_of, last=LAST_PERIODIC, nfa=False, detained=False, end=None):
     return notification.notification_overdue(POL, as_of=as_of, start=D(2012, 5, 1), end=end, last_periodic=last,
                                              no_fixed_abode=nfa, detained=detained)
 

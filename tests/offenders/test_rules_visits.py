@@ -15,7 +15,10 @@ POL = defaults()
 DAY = dt.timedelta(days=1)
 
 
-def overdue(as_of, level="high", last=D(2024, 1, 1), managed=D(2012, 5, 1), spans=(), assessed=True):
+LAST, MANAGED = D(2024, 1, 1), D(2012, 5, 1)
+
+
+def overdue(as_of, level="high", last=LAST, managed=MANAGED, spans=(), assessed=True):
     return v.overdue_visit(POL, as_of=as_of, level=level, assessed=assessed, managed_from=managed,
                            last_success=last, spans=v.merge_spans(spans))
 

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests import factories
 from tests.offenders.factories import assess, paused, subject, visit
+from tests.offenders.factories import seed_case as factories_seed_case
 from vigil.core.models import AccessLogEntry
 from vigil.offenders.models import Escalation, EscalationDecision, NotificationRecord
 from vigil.sweep.engine import finding_json, run_sweep
@@ -25,15 +26,7 @@ def sweep(as_of=AS_OF):
 
 @pytest.fixture
 def seed_case(org):
-    """A high-risk offender last successfully visited in 2017, two failed attempts since, no escalation."""
-    om, ds = org.officers["offender_manager"], org.officers["supervisor"]
-    s = subject(org.teams["om"], ref="S1", manager=om, managed_from=D(2012, 5, 1), notification_start=D(2012, 5, 1))
-    NotificationRecord.objects.create(subject=s, kind="periodic", on=D(2024, 2, 1))
-    assess(s, "high", D(2016, 5, 1), assessor=om, approver=ds)
-    visit(s, D(2017, 3, 2), "seen_at_home", officer=om)
-    visit(s, D(2019, 10, 28), "no_reply", officer=om)
-    visit(s, D(2019, 11, 4), "refused_entry", officer=om)
-    return s
+    return factories_seed_case(org, notified=True)
 
 
 @pytest.mark.django_db

@@ -32,7 +32,7 @@ def risk_levels(as_of: dt.date, subject_ids: Iterable[int] | None = None) -> dic
 
 
 def risk_level(subject, as_of: dt.date, pol) -> tuple[str, bool]:
-    """(level, assessed): an unassessed subject is treated as ``visits.unassessed_level`` (docs/adr/0101)."""
+    """(level, assessed): an unassessed subject is treated as ``visits.unassessed_level`` (docs/adr/0100)."""
     level = risk_levels(as_of, [subject.pk]).get(subject.pk)
     return (level, True) if level else (pol["visits.unassessed_level"], False)
 

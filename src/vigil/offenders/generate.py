@@ -31,7 +31,13 @@ from vigil.demo import fictional
 from vigil.demo.registry import GenerateContext, generator
 from vigil.offenders.calculators import static99r
 from vigil.offenders.models import (
-    Assessment, AnnouncementApproval, InvestigationReview, ModePeriod, NotificationRecord, Subject, ToolScore,
+    AnnouncementApproval,
+    Assessment,
+    InvestigationReview,
+    ModePeriod,
+    NotificationRecord,
+    Subject,
+    ToolScore,
     Visit,
 )
 from vigil.offenders.rules.notification import PERIOD_YEARS
@@ -201,7 +207,7 @@ class Writer:
                         copy.write_row(row)
             else:
                 marks = ", ".join(["%s"] * len(columns))
-                cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})",
+                cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})",  # noqa: S608 - names from the model
                                 [tuple(map(_sqlite_value, row)) for row in batch])
         if self.advance:
             self.advance(len(batch))
@@ -545,7 +551,6 @@ class Generator:
                 and spec["mode"] == "active"]
         if len(mine) < 5:
             return
-        (failed, _), (late, _), (gone, _), (pending, _), (announce, _) = mine[:5]
         drop = {mine[k][1] for k in range(3)}
         self.rows.visits = [v for v in self.rows.visits if v[0] not in drop or v[1] < as_of - dt.timedelta(days=400)]
         now = self.now

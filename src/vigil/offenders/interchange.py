@@ -18,8 +18,19 @@ from vigil.interchange.schema import Bool, Date, Enum, Int, List, Number, Obj, R
 from vigil.offenders.calculators import CALCULATED_TOOLS
 from vigil.offenders.calculators.result import CodingError
 from vigil.offenders.models import (
-    Assessment, Disposal, Mode, ModePeriod, NotificationRecord, Order, OrderKind, Outcome, RiskLevel, Subject,
-    SubjectKind, ToolScore, Visit,
+    Assessment,
+    Disposal,
+    Mode,
+    ModePeriod,
+    NotificationRecord,
+    Order,
+    OrderKind,
+    Outcome,
+    RiskLevel,
+    Subject,
+    SubjectKind,
+    ToolScore,
+    Visit,
 )
 from vigil.people.models import Person
 

@@ -11,7 +11,7 @@ for level, days in (("very_high", 30), ("high", 91), ("medium", 182), ("low", 36
 define("visits.first_visit_max_days", 28,
        "with no successful visit yet, the first is due within the smaller of the interval and this", source=S1)
 define("visits.unassessed_level", "high",
-       "risk level assumed for visit intervals until a first assessment is approved (docs/adr/0101)")
+       "risk level assumed for visit intervals until a first assessment is approved (docs/adr/0100)")
 define("visits.critical_multiple", 2, "a visit is critically overdue after this many intervals", source=S1)
 define("visits.critical_days_high", 365,
        "for high and very high risk, critically overdue after this many days whatever the interval", source=S1)

@@ -16,7 +16,13 @@ from vigil.core import access_log, policy
 from vigil.core.scope import Access, access, officer_of
 from vigil.offenders import status as subject_status
 from vigil.offenders.models import (
-    AnnouncementApproval, Assessment, Escalation, EscalationDecision, Subject, Visit, VisitPlan,
+    AnnouncementApproval,
+    Assessment,
+    Escalation,
+    EscalationDecision,
+    Subject,
+    Visit,
+    VisitPlan,
 )
 from vigil.offenders.rules import announced as announced_rules
 from vigil.offenders.rules import visits as visit_rules
@@ -146,7 +152,7 @@ def timeline(subject: Subject, visits: list[Visit], assessments: list[Assessment
 
     points = {"successful": [], "failed": [], "other": [], "announced": []}
     dues = []
-    bases = [subject.managed_from] + sorted(v.date for v in visits if v.outcome == "seen_at_home")
+    bases = [subject.managed_from, *sorted(v.date for v in visits if v.outcome == "seen_at_home")]
     for i, base in enumerate(bases):
         due = visit_rules.due_date(pol, level=level_on(base), managed_from=subject.managed_from,
                                    last_success=None if i == 0 else base, spans=spans)

@@ -20,9 +20,24 @@ from vigil.offenders import facts
 from vigil.offenders.calculators import CALCULATED_TOOLS
 from vigil.offenders.calculators.result import CodingError
 from vigil.offenders.models import (
-    PAUSED_MODES, AnnouncementApproval, Assessment, DecisionOption, Escalation, EscalationDecision,
-    EscalationEvent, InvestigationReview, Mode, ModePeriod, NotificationKind, NotificationRecord, Outcome,
-    RiskLevel, Subject, ToolScore, Visit, VisitPlan,
+    PAUSED_MODES,
+    AnnouncementApproval,
+    Assessment,
+    DecisionOption,
+    Escalation,
+    EscalationDecision,
+    EscalationEvent,
+    InvestigationReview,
+    Mode,
+    ModePeriod,
+    NotificationKind,
+    NotificationRecord,
+    Outcome,
+    RiskLevel,
+    Subject,
+    ToolScore,
+    Visit,
+    VisitPlan,
 )
 
 OWN_WORK = "own or team work"
@@ -37,6 +52,13 @@ def _officer(actor) -> Officer:
     officer = officer_of(actor) if not isinstance(actor, Officer) else actor
     if officer is None:
         raise AccessDenied("this account is not linked to an officer")
+    return officer
+
+
+def _supervisor(actor, what: str) -> Officer:
+    officer = _officer(actor)
+    if not rank_at_least(officer.rank, "DS") or not officer.has_role("supervisor", "senior_officer"):
+        raise AccessDenied(f"{what} is approved by a supervisor (DS or above)")
     return officer
 
 
@@ -186,9 +208,7 @@ def record_assessment(*, actor, subject: Subject, date: dt.date, risk_level: str
 @transaction.atomic
 def approve_assessment(*, actor, assessment: Assessment, on: dt.date, note: str = "") -> Assessment:
     """A supervisor (DS or above, not the assessor) approves: the level takes effect from ``on``."""
-    officer = _officer(actor)
-    if not rank_at_least(officer.rank, "DS") or not officer.has_role("supervisor", "senior_officer"):
-        raise AccessDenied("an assessment is approved by a supervisor (DS or above)")
+    officer = _supervisor(actor, "an assessment")
     a = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if a.approved_on is not None:
         raise InputError("this assessment has already been approved")
@@ -216,9 +236,7 @@ def request_announcement(*, actor, subject: Subject, planned_for: dt.date, reaso
 
 @transaction.atomic
 def decide_announcement(*, actor, approval: AnnouncementApproval, approve: bool, note: str) -> AnnouncementApproval:
-    officer = _officer(actor)
-    if not rank_at_least(officer.rank, "DS") or not officer.has_role("supervisor", "senior_officer"):
-        raise AccessDenied("an announced visit is approved by a supervisor (DS or above)")
+    officer = _supervisor(actor, "an announced visit")
     a = AnnouncementApproval.objects.select_for_update().get(pk=approval.pk)
     if a.approved is not None:
         raise InputError("this request has already been decided")

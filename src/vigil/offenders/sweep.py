@@ -21,8 +21,16 @@ from vigil.core import access_log
 from vigil.offenders import facts as offender_facts
 from vigil.offenders.escalations import opened_event, plan_escalation
 from vigil.offenders.models import (
-    Assessment, Escalation, EscalationDecision, EscalationEvent, InvestigationReview, ModePeriod,
-    NotificationRecord, ReviewTrigger, Subject, Visit,
+    Assessment,
+    Escalation,
+    EscalationDecision,
+    EscalationEvent,
+    InvestigationReview,
+    ModePeriod,
+    NotificationRecord,
+    ReviewTrigger,
+    Subject,
+    Visit,
 )
 from vigil.offenders.rules import announced, notification, reviews, suspects, visits
 from vigil.offenders.rules import escalations as esc_rules
@@ -176,14 +184,15 @@ class SweepFacts:
             sub_sql, only_params = subjects.values("pk").query.sql_with_params()
             only, only_v, only_params = (f" AND subject_id IN ({sub_sql})", f" AND v.subject_id IN ({sub_sql})",
                                          list(only_params))
-        last_sql = (f"SELECT subject_id, MAX(date) AS last FROM {table} "
+        # Table names come from the model and the rest are parameters: nothing here is user text.
+        last_sql = (f"SELECT subject_id, MAX(date) AS last FROM {table} "  # noqa: S608
                     f"WHERE outcome = %s AND date <= %s{only} GROUP BY subject_id")
         last_params = ["seen_at_home", as_of, *only_params]
         with connection.cursor() as cur:
             cur.execute(last_sql, last_params)
             last_success = dict(_sql_dates(cur.fetchall()))
             cur.execute(
-                f"SELECT v.subject_id, v.date, v.outcome FROM {table} v LEFT JOIN ({last_sql}) ls "
+                f"SELECT v.subject_id, v.date, v.outcome FROM {table} v LEFT JOIN ({last_sql}) ls "  # noqa: S608
                 f"ON ls.subject_id = v.subject_id WHERE v.date <= %s AND v.outcome IN ({marks}) "
                 f"AND (ls.last IS NULL OR v.date > ls.last){only_v}",
                 [*last_params, as_of, *watch, *only_params])
@@ -191,7 +200,7 @@ class SweepFacts:
             for sid, on, outcome in _sql_dates(cur.fetchall()):
                 attempts[sid].append((on, outcome))
             start = as_of - dt.timedelta(days=pol["visits.announced_window_days"])
-            cur.execute(f"SELECT subject_id, SUM(CASE WHEN announced THEN 1 ELSE 0 END), COUNT(*) FROM {table} "
+            cur.execute(f"SELECT subject_id, SUM(CASE WHEN announced THEN 1 ELSE 0 END), COUNT(*) FROM {table} "  # noqa: S608
                         f"WHERE date > %s AND date <= %s{only} GROUP BY subject_id", [start, as_of, *only_params])
             shares = {sid: (int(a), int(n)) for sid, a, n in cur.fetchall()}
         return last_success, dict(attempts), shares
@@ -381,12 +390,12 @@ class EscalationBook:
                     owner = esc_rules.choose_owner(self.candidates, min_rank=up, team_id=team_id,
                                                    borough_id=self.f.team_boroughs.get(team_id)) if up else None
                     e.level += 1
-                    if owner is not None:
+                    if owner is not None and owner.pk != e.owner_id:
                         e.owner_id = owner.pk
-                    self.escalated.append(f"{e.subject_id}:{e.kind}")
-                    e._events = [*getattr(e, "_events", []), EscalationEvent(
-                        escalation=e, on=self.as_of, what="escalated", officer_id=e.owner_id,
-                        detail=f"no decision by the deadline; escalated to {owner.rank if owner else current}")]
+                        self.escalated.append(f"{e.subject_id}:{e.kind}")
+                        e._events = [*getattr(e, "_events", []), EscalationEvent(
+                            escalation=e, on=self.as_of, what="escalated", officer_id=e.owner_id,
+                            detail=f"no decision by the deadline; escalated to {owner.rank} {owner.ref}")]
                 e.deadline = state.deadline
                 changed.append(e)
             if state.overdue_since is not None:

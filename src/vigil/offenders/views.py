@@ -17,8 +17,16 @@ from vigil.core.errors import AccessDenied, InputError
 from vigil.core.scope import officer_of
 from vigil.offenders import selectors, services
 from vigil.offenders.forms import (
-    AnnouncementDecisionForm, AnnouncementRequestForm, ApproveAssessmentForm, AssessmentForm, DecisionForm,
-    ModeForm, NotificationForm, PlanForm, SubjectForm, VisitForm,
+    AnnouncementDecisionForm,
+    AnnouncementRequestForm,
+    ApproveAssessmentForm,
+    AssessmentForm,
+    DecisionForm,
+    ModeForm,
+    NotificationForm,
+    PlanForm,
+    SubjectForm,
+    VisitForm,
 )
 from vigil.offenders.models import AnnouncementApproval, Assessment, Subject, VisitPlan
 from vigil.web.asof import as_of
@@ -28,6 +36,7 @@ FIELD_HINTS = {  # where a service's message belongs on the form
     "outcome": "outcome", "risk level": "risk_level", "rationale": "rationale", "assessment date": "date",
     "dated before": "date", "next review": "next_review", "s.96B": "applicant", "option": "options",
     "decision date": "decided_on", "before the escalation": "decided_on", "approval": "on",
+    "notification": "on", "mode": "mode", "the date": "on", "MAPPA": "mappa_level",
 }
 
 
@@ -144,7 +153,7 @@ def approve_assessment(request, pk: int):
     a = Assessment.objects.restrict(request.user).select_related("subject", "assessor").filter(pk=pk).first()
     if a is None:
         return _refused(request, "No such assessment in your work.", 404)
-    s, response = _subject(request, a.subject.ref)
+    _, response = _subject(request, a.subject.ref)
     if response:
         return response
     form = ApproveAssessmentForm(request.POST or None, initial={"on": clock.today()})
@@ -162,27 +171,6 @@ def approve_assessment(request, pk: int):
             return redirect("offenders:queue")
     return render(request, "offenders/approve_assessment.html", {"a": a, "form": form,
                                                                   "tools": list(a.tools.all())})
-
-
-@login_required
-@permission_required("vigil.record_visit", raise_exception=True)
-@require_http_methods(["GET", "POST"])
-def request_announcement(request, ref: str):
-    s, response = _subject(request, ref)
-    if response:
-        return response
-    form = AnnouncementRequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.request_announcement(actor=request.user, subject=s, **form.cleaned_data)
-        except InputError as exc:
-            _error(form, exc)
-        else:
-            messages.success(request, "Request sent to your supervisor.")
-            return redirect("offenders:subject", ref=s.ref)
-    return render(request, "offenders/simple_form.html", {"subject": s, "form": form,
-                                                           "title": "Ask to announce a visit",
-                                                           "button": "Send for approval"})
 
 
 @login_required
@@ -247,66 +235,65 @@ def escalation(request, pk: int):
     })
 
 
+def _subject_form(request, ref: str, *, form_class, initial, save, title: str, done: str, button: str = "Save",
+                  **form_kwargs):
+    """A small form about one subject: shown, validated, saved through ``save(subject, data)``; a service's
+    InputError goes next to its field (or at the top)."""
+    s, response = _subject(request, ref)
+    if response:
+        return response
+    form = form_class(request.POST or None, initial=initial(s), **form_kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(s, form.cleaned_data)
+        except InputError as exc:
+            _error(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("offenders:subject", ref=s.ref)
+    return render(request, "offenders/simple_form.html", {"subject": s, "form": form, "title": title,
+                                                           "button": button})
+
+
 @login_required
 @permission_required("vigil.change_subject", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def change_mode(request, ref: str):
-    s, response = _subject(request, ref)
-    if response:
-        return response
-    form = ModeForm(request.POST or None, initial={"on": clock.today(), "mode": s.mode})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.change_mode(actor=request.user, subject=s, **form.cleaned_data)
-        except InputError as exc:
-            _error(form, exc)
-        else:
-            messages.success(request, "Management mode changed.")
-            return redirect("offenders:subject", ref=s.ref)
-    return render(request, "offenders/simple_form.html", {"subject": s, "form": form,
-                                                           "title": "Change management mode", "button": "Save"})
+    return _subject_form(request, ref, form_class=ModeForm, title="Change management mode",
+                         done="Management mode changed.",
+                         initial=lambda s: {"on": clock.today(), "mode": s.mode},
+                         save=lambda s, d: services.change_mode(actor=request.user, subject=s, **d))
 
 
 @login_required
 @permission_required("vigil.change_subject", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def edit_subject(request, ref: str):
-    s, response = _subject(request, ref)
-    if response:
-        return response
-    form = SubjectForm(request.POST or None, team=s.team, initial={
-        "manager": s.manager_id, "mappa_category": s.mappa_category, "mappa_level": s.mappa_level,
-        "no_fixed_abode": s.no_fixed_abode, "version": s.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_subject(actor=request.user, subject=s, **form.cleaned_data)
-        except InputError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Saved.")
-            return redirect("offenders:subject", ref=s.ref)
-    return render(request, "offenders/simple_form.html", {"subject": s, "form": form,
-                                                           "title": "Manager and MAPPA", "button": "Save"})
+    subject = Subject.objects.filter(ref=ref).select_related("team").first()
+    return _subject_form(request, ref, form_class=SubjectForm, title="Manager and MAPPA", done="Saved.",
+                         team=subject.team if subject else None,
+                         initial=lambda s: {"manager": s.manager_id, "mappa_category": s.mappa_category,
+                                            "mappa_level": s.mappa_level, "no_fixed_abode": s.no_fixed_abode,
+                                            "version": s.version},
+                         save=lambda s, d: services.update_subject(actor=request.user, subject=s, **d))
 
 
 @login_required
 @permission_required("vigil.change_subject", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def record_notification(request, ref: str):
-    s, response = _subject(request, ref)
-    if response:
-        return response
-    form = NotificationForm(request.POST or None, initial={"on": clock.today(), "kind": "periodic"})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_notification(actor=request.user, subject=s, **form.cleaned_data)
-        except InputError as exc:
-            form.add_error("on", str(exc))
-        else:
-            messages.success(request, "Notification recorded.")
-            return redirect("offenders:subject", ref=s.ref)
-    return render(request, "offenders/simple_form.html", {"subject": s, "form": form,
-                                                           "title": "Record a notification", "button": "Save"})
+    return _subject_form(request, ref, form_class=NotificationForm, title="Record a notification",
+                         done="Notification recorded.", initial=lambda s: {"on": clock.today(), "kind": "periodic"},
+                         save=lambda s, d: services.record_notification(actor=request.user, subject=s, **d))
+
+
+@login_required
+@permission_required("vigil.record_visit", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def request_announcement(request, ref: str):
+    return _subject_form(request, ref, form_class=AnnouncementRequestForm, title="Ask to announce a visit",
+                         done="Request sent to your supervisor.", button="Send for approval", initial=lambda s: {},
+                         save=lambda s, d: services.request_announcement(actor=request.user, subject=s, **d))
 
 
 @login_required

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from vigil.offenders.calculators.result import CodingError, Scored, whole, yes_no, years
+from vigil.offenders.calculators.result import CodingError, Scored, whole, years, yes_no
 
 ADULT = (0, 3, 5, 8)         # contact-adult sexual sanctions 0, 1, 2, 3+
 CHILD = (0, 2, 3, 4)         # contact-child sexual sanctions

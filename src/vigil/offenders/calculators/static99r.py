@@ -1,7 +1,7 @@
 """Static-99R (2016 coding rules; Hanson et al. 2016): ten items, total −3 to 12, five risk levels."""
 from __future__ import annotations
 
-from vigil.offenders.calculators.result import CodingError, Scored, whole, yes_no, years
+from vigil.offenders.calculators.result import CodingError, Scored, whole, years, yes_no
 
 ITEMS = (
     "age_at_release", "never_lived_with_partner_2_years", "index_nonsexual_violence", "prior_nonsexual_violence",
