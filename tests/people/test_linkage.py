@@ -124,7 +124,7 @@ def test_vigil_link_prints_a_summary(handful, capsys):
     call_command("vigil_link", "--json", "--as-of", "2024-08-15")
     summary = json.loads(capsys.readouterr().out)
     assert summary["linked_automatically"] == 1 and summary["awaiting_review"] == 2  # P03 against P01 and P02
-    assert summary["parameters"] == "prior" and summary["thresholds"] == {"auto_link": 0.99, "review": 0.8}
+    assert summary["parameters"] == "prior" and summary["thresholds"] == {"auto_link": 0.99, "review": 0.5}
     call_command("vigil_link")
     text = capsys.readouterr().out
     assert "1 linked automatically" in text and "2 awaiting review" in text

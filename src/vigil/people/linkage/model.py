@@ -193,12 +193,12 @@ def _show(value):
 
 
 def score(tables: pa.Table | list[pa.Table], pol: Mapping, *, min_probability: float | None = None,
-          train: bool | None = None, link_type: str | None = None, seed: int = 42) -> Scored:
+          train: bool | None = None, link_type: str | None = None, seed: int = 42, db_api=None) -> Scored:
     """Score every blocked pair of rows, then keep each pair of people's best pair of rows.
 
     ``tables`` is one table (deduplication) or two (linking one to the other). Pairs below ``min_probability``
     (default: the review threshold) are dropped. ``train`` forces or forbids EM training; by default it is used
-    only when there are enough records.
+    only when there are enough records. ``db_api`` is a Splink backend (default: DuckDB in memory).
     """
     started = time.perf_counter()
     tables = tables if isinstance(tables, list) else [tables]
@@ -209,7 +209,7 @@ def score(tables: pa.Table | list[pa.Table], pol: Mapping, *, min_probability: f
     empty = pd.DataFrame(columns=["first", "second", "match_probability", "match_weight"])
     if people < 2:
         return Scored(empty, "prior", rows, people, time.perf_counter() - started, {})
-    db = DuckDBAPI()
+    db = db_api or DuckDBAPI()
     inputs = [db.register(t) for t in tables]
     comps = comparisons()
     settings = SettingsCreator(
@@ -242,7 +242,13 @@ def score(tables: pa.Table | list[pa.Table], pol: Mapping, *, min_probability: f
 
 
 def _train(linker: Linker, link_type: str, seed: int) -> bool:
-    """u by random sampling, m by EM on two blocking passes, λ from near-certain rules. False if it fails."""
+    """u by random sampling, m by EM on two blocking passes, λ from near-certain rules. False if it fails.
+
+    Levels never seen in the data (no vehicles on any record, say) keep their priors; Splink's warnings about
+    them are not shown to the person running the command."""
+    splink_log = logging.getLogger("splink")
+    level = splink_log.level
+    splink_log.setLevel(logging.ERROR)
     try:
         linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
         for block in TRAINING_BLOCKS:
@@ -257,3 +263,5 @@ def _train(linker: Linker, link_type: str, seed: int) -> bool:
     except Exception:  # training is an improvement, never a requirement
         logger.warning("EM training failed; scoring with the prior parameters", exc_info=True)
         return False
+    finally:
+        splink_log.setLevel(level)

@@ -3,7 +3,7 @@ from vigil.core.policy import define
 
 define("linkage.auto_link_probability", 0.99,
        "Pairs of records scored at or above this match probability are linked automatically", "ADR 0303")
-define("linkage.review_probability", 0.80,
+define("linkage.review_probability", 0.50,
        "Pairs scored at or above this (and below the auto-link threshold) go to the human review queue",
        "ADR 0303")
 define("linkage.min_records_for_training", 3000,
