@@ -314,13 +314,14 @@ def _write(plan: Plan, as_of: dt.date) -> None:
     screenings = []
     for e in plan.episodes:
         indicators = e.get("indicators", [])
-        if rng.random() < 0.9:  # at report: usually within the day, before the child is back
-            at = e["reported_at"] + dt.timedelta(hours=rng.choice([0.5, 1, 2, 3, 6, 12, 20, 30]))
+        if rng.random() < 0.95:  # at report: usually within hours, sometimes late, before the child is back
+            at = e["reported_at"] + dt.timedelta(hours=rng.choices([0.5, 1, 2, 3, 6, 12, 20, 30],
+                                                                   [3, 4, 4, 3, 2, 2, 1, 0.6])[0])
             if e.get("returned_at") and at > e["returned_at"]:
                 at = e["reported_at"] + (e["returned_at"] - e["reported_at"]) / 2
             screenings.append(Screening(episode_id=eps[e["ref"]], stage="report", at=at, indicators=[]))
-        if e.get("returned_at") and rng.random() < 0.85:
-            at = e["returned_at"] + dt.timedelta(hours=rng.choice([1, 2, 5, 10, 20, 30]))
+        if e.get("returned_at") and rng.random() < 0.92:
+            at = e["returned_at"] + dt.timedelta(hours=rng.choices([1, 2, 5, 10, 20, 30], [3, 4, 3, 2, 1, 0.6])[0])
             screenings.append(Screening(
                 episode_id=eps[e["ref"]], stage="return", at=at, indicators=[k for k in INDICATORS if k in indicators],
                 referral_at=at + dt.timedelta(hours=rng.choice([1, 4, 10, 30])) if indicators and rng.random() < 0.8
