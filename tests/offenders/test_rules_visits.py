@@ -182,3 +182,10 @@ def test_whereabouts_unknown_from_a_visit_or_a_notification_breach():
     c = v.whereabouts_unknown(POL, as_of=D(2024, 3, 1), attempts=[], last_success=D(2023, 12, 1),
                               managed_from=D(2020, 1, 1), notification_overdue=(D(2024, 2, 2), "late"))
     assert c.since == D(2024, 2, 2) and c.reasons == ("notification breach: late",)
+
+
+def test_a_home_visit_after_a_notification_breach_makes_the_whereabouts_known():
+    args = dict(as_of=D(2024, 3, 1), attempts=[], managed_from=D(2020, 1, 1),
+                notification_overdue=(D(2024, 2, 2), "late"))
+    assert v.whereabouts_unknown(POL, last_success=D(2024, 2, 1), **args) is not None
+    assert v.whereabouts_unknown(POL, last_success=D(2024, 2, 2), **args) is None

@@ -195,7 +195,8 @@ def whereabouts_unknown(pol: Mapping, *, as_of: dt.date, attempts: Iterable[Atte
                         managed_from: dt.date, resolved_on: dt.date | None = None,
                         notification_overdue: tuple[dt.date, str] | None = None) -> Condition | None:
     """WHEREABOUTS_UNKNOWN: not at the address, or the address invalid, since the last successful home visit;
-    or a notification breach (``notification_overdue``: since when, and why)."""
+    or a notification breach (``notification_overdue``: since when, and why) with no successful home visit
+    since it began."""
     after = _latest(last_success, resolved_on)
     found = attempts_since(attempts, pol["visits.whereabouts_outcomes"], after, as_of)
     reasons: list[str] = []
@@ -204,7 +205,9 @@ def whereabouts_unknown(pol: Mapping, *, as_of: dt.date, attempts: Iterable[Atte
         reasons.append(f"{'; '.join(f'{o} on {d.isoformat()}' for d, o in found[-8:])} "
                        f"{_since_phrase(last_success, managed_from, resolved_on)}")
         since.append(found[0][0])
-    if notification_overdue and (resolved_on is None or notification_overdue[0] > resolved_on):
+    breach_since = notification_overdue[0] if notification_overdue else None
+    if breach_since and (resolved_on is None or breach_since > resolved_on) and (
+            last_success is None or last_success < breach_since):  # seen at home since: whereabouts known
         reasons.append(f"notification breach: {notification_overdue[1]}")
         since.append(notification_overdue[0])
     if not reasons:
