@@ -44,6 +44,16 @@ def _text(value: str | None, what: str, minimum: int = 0) -> str:
     return value
 
 
+def people_named(text: str, *, what: str) -> list[Person]:
+    """The person records named by their ids in ``text`` (separated by commas), or one line naming the unknown."""
+    refs = list(dict.fromkeys(r.strip() for r in (text or "").replace(";", ",").split(",") if r.strip()))
+    people = {p.ref: p for p in Person.objects.filter(ref__in=refs)}
+    unknown = [r for r in refs if r not in people]
+    if unknown:
+        raise InputError(f"{what}: no person {', '.join(map(repr, unknown))}")
+    return [people[r] for r in refs]
+
+
 def next_ref() -> str:
     """A new episode id: M + the next number (imported ids are kept as they were sent)."""
     numbers = [int(r[1:]) for r in MissingEpisode.objects.filter(ref__regex=r"^M[0-9]+$").values_list("ref", flat=True)
@@ -52,6 +62,21 @@ def next_ref() -> str:
     while MissingEpisode.objects.filter(ref=f"M{n}").exists():
         n += 1
     return f"M{n}"
+
+
+def reported_child(*, actor, ref: str = "", given_names: str = "", surname: str = "",
+                   date_of_birth: dt.date | None = None) -> Person:
+    """The child being reported: an existing record by id (never one a restriction denies the officer), or a new
+    record from the names given."""
+    ref = (ref or "").strip()
+    if not ref:
+        return new_child_record(actor=actor, given_names=given_names, surname=surname, date_of_birth=date_of_birth)
+    person = Person.objects.filter(ref=ref).first()
+    if person is None:
+        raise InputError(f"child: no person {ref!r}")
+    if Person.objects.filter(pk=person.pk).denied_to(actor).exists():
+        raise InputError("child: a professional-standards restriction prevents you recording this child")
+    return person
 
 
 @transaction.atomic

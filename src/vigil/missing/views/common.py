@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from vigil.core import clock
+from vigil.core.errors import InputError
 from vigil.missing.deadlines import end_of_day
 from vigil.missing.selectors import open_episode
+from vigil.people.selectors import open_person
 from vigil.web.asof import as_of
 
 
@@ -26,16 +29,39 @@ def refused(request, message: str):
     return render(request, "web/error.html", {"title": "Access refused", "message": message}, status=403)
 
 
-def episode_or_response(request, ref: str):
-    """(episode, None) if the officer may open it; otherwise (None, the response to send)."""
-    ep, decision = open_episode(actor=request.user, ref=ref)
-    if ep is None:
-        return None, not_found(request, f"No missing episode {ref}.")
+def opened_or_response(request, record, decision, *, kind: str, ref: str):
+    """(record, None) if the officer may open it; otherwise (None, the response: not found, break-glass first,
+    or refused)."""
+    if record is None:
+        return None, not_found(request, f"No {kind.replace('_', ' ')} {ref}.")
     if not decision.allowed:
         if decision.needs_break_glass:
-            return None, redirect(reverse("people:break_glass") + f"?type=episode&id={ref}")
+            return None, redirect(reverse("people:break_glass") + f"?type={kind}&id={ref}")
         return None, refused(request, decision.refused_reason)
-    return ep, None
+    return record, None
+
+
+def episode_or_response(request, ref: str):
+    return opened_or_response(request, *open_episode(actor=request.user, ref=ref), kind="episode", ref=ref)
+
+
+def child_or_response(request, ref: str):
+    return opened_or_response(request, *open_person(actor=request.user, ref=ref), kind="person", ref=ref)
+
+
+def submitted(request, form, write, *, success, then, field: str | None = None):
+    """For a valid POST, run ``write(cleaned_data)``: a redirect to ``then`` with the success message (a text, or a
+    function of what ``write`` returned), or None with a service's refusal shown next to its field."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = write(form.cleaned_data)
+    except InputError as exc:
+        input_error(form, exc, field)
+        return None
+    messages.success(request, success(result) if callable(success) else success)
+    target = then(result) if callable(then) else then
+    return redirect(*target) if isinstance(target, tuple) else redirect(target)
 
 
 def input_error(form, exc, field: str | None = None) -> None:

@@ -2,16 +2,14 @@
 manager's review of a link between a missing child and a subject."""
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from vigil.core import clock
-from vigil.core.errors import InputError
 from vigil.missing import selectors, services
 from vigil.missing.forms import DecisionForm, LinkReviewForm
-from vigil.missing.views.common import input_error, not_found, refused
+from vigil.missing.views.common import not_found, refused, submitted
 from vigil.people.linkage import selectors as linkage
 from vigil.people.linkage.services import allowed_decisions, decide
 from vigil.web.asof import as_of
@@ -35,15 +33,12 @@ def match(request, pk: int):
         return not_found(request, f"No pair #{pk} in your work.")
     allowed = allowed_decisions(m)
     form = DecisionForm(request.POST or None, allowed=allowed)
-    if request.method == "POST" and form.is_valid():
-        try:
-            decide(actor=request.user, match=m, decision=form.cleaned_data["decision"],
-                   rationale=form.cleaned_data["rationale"], at=clock.now(), as_of=as_of(request))
-        except InputError as exc:
-            input_error(form, exc, "rationale")
-        else:
-            messages.success(request, f"Pair #{m.pk}: {form.cleaned_data['decision']} recorded.")
-            return redirect("missing:matches")
+    done = submitted(request, form, lambda d: decide(
+        actor=request.user, match=m, decision=d["decision"], rationale=d["rationale"], at=clock.now(),
+        as_of=as_of(request)), success=lambda _: f"Pair #{m.pk}: {form.cleaned_data['decision']} recorded.",
+        then="missing:matches", field="rationale")
+    if done:
+        return done
     rows = [(e["comparison"], e["level"], e["weight"], _values(e["left"]), _values(e["right"])) for e in m.evidence]
     return render(request, "missing/match.html", {"match": m, "form": form, "rows": rows, "allowed": allowed})
 
@@ -63,13 +58,10 @@ def offender_link(request, pk: int):
     if link is None:
         return not_found(request, f"No link #{pk} in your work.")
     form = LinkReviewForm(request.POST or None)
-    if request.method == "POST" and link.reviewed_at is None and form.is_valid():
-        try:
-            services.review_offender_link(actor=request.user, link=link, rationale=form.cleaned_data["rationale"],
-                                          at=clock.now())
-        except InputError as exc:
-            input_error(form, exc, "rationale")
-        else:
-            messages.success(request, f"Review of the link to subject {link.subject_ref} recorded.")
-            return redirect("home")
+    if link.reviewed_at is None:
+        done = submitted(request, form, lambda d: services.review_offender_link(
+            actor=request.user, link=link, rationale=d["rationale"], at=clock.now()), then="home", field="rationale",
+            success=f"Review of the link to subject {link.subject_ref} recorded.")
+        if done:
+            return done
     return render(request, "missing/offender_link.html", {"link": link, "form": form})
