@@ -468,6 +468,10 @@ class Generator:
                 dates = sorted([d for d in dates if d < review] + [review] + [
                     add_months(review, months * k) for k in range(1, 40) if add_months(review, months * k) <= as_of])
         keep = [dates[0]] + [d for d in dates[1:] if d > as_of - dt.timedelta(days=4 * 365)]
+        if spec["seed"]:
+            keep = [dates[0], D(2016, 5, 1)]            # the seed's last assessment: high, 2016 (interchange.md)
+        elif spec["neglected"] and dates[-1] not in keep:
+            keep.append(dates[-1])
         for j, d in enumerate(keep):
             if d > as_of:
                 continue
@@ -548,7 +552,7 @@ class Generator:
         rng, as_of = self.rng, self.as_of
         mine = [(spec, sid) for spec, sid in zip(plan, subjects, strict=True)
                 if spec["manager"] == c.om and not spec["suspect"] and not spec["neglected"]
-                and spec["mode"] == "active"]
+                and spec["mode"] == "active" and (as_of - spec["managed_from"]).days > 400]
         if len(mine) < 5:
             return
         drop = {mine[k][1] for k in range(3)}
@@ -571,6 +575,12 @@ class Generator:
             (s3, as_of - dt.timedelta(days=1), dt.time(20, 5), c.om, False, "", "not_at_address", None,
              "neighbour says he moved out last week", "", now),
         ]
+        for spec, sid in mine[5:9]:   # a few due in the coming fortnight, for the planner
+            interval = INTERVAL[spec["level"]]
+            last = as_of - dt.timedelta(days=interval - rng.randint(3, 12))
+            self.rows.visits = [v for v in self.rows.visits if v[0] != sid or v[1] < last]
+            self.rows.visits.append((sid, last, dt.time(rng.randint(9, 19), 0), c.om, False, "", "seen_at_home", True,
+                                     "", "", now))
         self.rows.assessments.append((mine[3][1], {
             "date": as_of - dt.timedelta(days=3), "risk_level": "medium", "assessor_id": c.om, "approved_by_id": None,
             "approved_on": None, "rationale": RATIONALES["medium"]}, {"tool": "static99r", "items": static99r_items(
