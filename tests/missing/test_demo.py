@@ -46,4 +46,6 @@ def test_generated_episodes_have_the_shapes_of_real_ones_and_the_personas_have_w
         html = client.get(f"/?as_of={AS_OF}").content.decode()
         found = re.search(rf"(\d+) {re.escape(expected)}", html)
         assert found and int(found.group(1)) > 0, name
+        page = "/missing/" if name == "mispers" else "/missing/matches/"
+        assert client.get(page).status_code == 200
         client.logout()

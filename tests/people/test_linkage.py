@@ -129,6 +129,10 @@ def test_vigil_link_prints_a_summary(handful, capsys):
     text = capsys.readouterr().out
     assert "1 linked automatically" in text and "2 awaiting review" in text
     assert LinkRun.objects.count() == 2
+    with pytest.raises(SystemExit) as exit_:
+        call_command("vigil_link", "--as-of", "15/08/2024")
+    assert exit_.value.code == 2 and "is not a date in the form YYYY-MM-DD" in capsys.readouterr().err
+    assert LinkRun.objects.count() == 2
 
 
 def test_thresholds_are_policy(handful, org):
