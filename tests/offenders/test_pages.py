@@ -234,3 +234,19 @@ def test_two_officers_saving_the_same_subject_the_second_sees_a_conflict(org, se
     assert r.status_code == 200 and "someone else changed this subject" in r.content.decode()
     seed.refresh_from_db()
     assert seed.mappa_level == 2 and seed.version == 2
+
+
+@pytest.mark.django_db
+def test_record_an_order_and_see_the_statutory_notification_period(org, seed, login):
+    seed.notification_start, seed.disposal = D(2012, 5, 1), "custody_30m_or_more"
+    seed.save()
+    client = login(org.user("offender_manager"))
+    r = client.post("/offenders/subjects/S1/orders/new/", {"kind": "shpo", "start": "2012-05-01", "end": "2011-01-01"})
+    assert r.status_code == 200 and "the order&#x27;s end is before its start" in r.content.decode()
+    assert "end" in r.context["form"].errors
+    r = client.post("/offenders/subjects/S1/orders/new/", {"kind": "shpo", "start": "2012-05-01",
+                                                           "conditions": "no unsupervised contact with under-18s"})
+    assert r.status_code == 302 and seed.orders.get().kind == "shpo"
+    html = client.get(as_of("/offenders/subjects/S1/")).content.decode()
+    assert "Sexual Harm Prevention Order from 1 May 2012" in html
+    assert "indefinite; reviewable after 15 years" in html and "reviewable from 1 May 2027" in html

@@ -77,6 +77,7 @@ def cases(org):
         Case("offenders:change_mode", f"{s}/mode/", subject_route(MANAGERS)),
         Case("offenders:edit_subject", f"{s}/edit/", subject_route(MANAGERS)),
         Case("offenders:record_notification", f"{s}/notifications/new/", subject_route(MANAGERS)),
+        Case("offenders:record_order", f"{s}/orders/new/", subject_route(MANAGERS)),
         Case("offenders:approve_assessment", f"/offenders/assessments/{pending.pk}/approve/",
              {**approvers, "allocation_manager": 404}),
         Case("offenders:decide_announcement", f"/offenders/announcements/{ann.pk}/",

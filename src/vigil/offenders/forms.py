@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from vigil.accounts.models import RANK_ORDER, Officer, rank_at_least
-from vigil.offenders.models import DecisionOption, Mode, NotificationKind, Outcome, RiskLevel
+from vigil.offenders.models import DecisionOption, Mode, NotificationKind, OrderKind, Outcome, RiskLevel
 from vigil.offenders.services import ARMS_PROTECTIVE, ARMS_RISK
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -215,6 +215,14 @@ class NotificationForm(forms.Form):
     kind = forms.ChoiceField(label="Kind of notification", choices=NotificationKind.choices)
     on = forms.DateField(label="Date", widget=DATE)
     detail = forms.CharField(label="Detail", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OrderForm(forms.Form):
+    kind = forms.ChoiceField(label="Order", choices=OrderKind.choices)
+    start = forms.DateField(label="From", widget=DATE)
+    end = forms.DateField(label="Until", widget=DATE, required=False, help_text="Leave empty if it has no end date")
+    conditions = forms.CharField(label="Prohibitions or conditions", required=False, max_length=8000,
+                                 widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class PlanForm(forms.Form):

@@ -26,6 +26,7 @@ from vigil.offenders.models import (
 )
 from vigil.offenders.rules import announced as announced_rules
 from vigil.offenders.rules import visits as visit_rules
+from vigil.offenders.rules.notification import notification_period
 from vigil.offenders.rules.reviews import add_months
 
 OWN = "own or team work"
@@ -134,6 +135,9 @@ def subject_page(*, actor, subject: Subject, as_of: dt.date) -> dict:
         "approvals": list(subject.announcement_approvals.select_related("requested_by", "decided_by")
                           .order_by("-planned_for")[:5]),
         "timeline": timeline(subject, visits, assessments, periods, pol, as_of),
+        "statutory": notification_period(disposal=subject.disposal, start=subject.notification_start,
+                                         under_18=subject.under_18_at_conviction)
+        if subject.disposal and subject.notification_start else None,
     }
 
 

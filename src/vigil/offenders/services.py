@@ -32,6 +32,8 @@ from vigil.offenders.models import (
     ModePeriod,
     NotificationKind,
     NotificationRecord,
+    Order,
+    OrderKind,
     Outcome,
     RiskLevel,
     Subject,
@@ -131,6 +133,19 @@ def record_notification(*, actor, subject: Subject, kind: str, on: dt.date, deta
     n = NotificationRecord.objects.create(subject=subject, kind=kind, on=on, detail=(detail or "").strip())
     _log(actor, subject, "collection", f"{kind} notification on {on.isoformat()} recorded")
     return n
+
+
+@transaction.atomic
+def record_order(*, actor, subject: Subject, kind: str, start: dt.date, end: dt.date | None,
+                 conditions: str = "") -> Order:
+    """A SHPO, SRO, licence or notification order, with the prohibitions or conditions as imposed."""
+    if kind not in OrderKind.values:
+        raise InputError(f"{kind!r} is not a kind of order")
+    if end is not None and end < start:
+        raise InputError("the order's end is before its start")
+    o = Order.objects.create(subject=subject, kind=kind, start=start, end=end, conditions=(conditions or "").strip())
+    _log(actor, subject, "collection", f"{kind} from {start.isoformat()} recorded")
+    return o
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ urlpatterns = [
     path("subjects/<str:ref>/mode/", views.change_mode, name="change_mode"),
     path("subjects/<str:ref>/edit/", views.edit_subject, name="edit_subject"),
     path("subjects/<str:ref>/notifications/new/", views.record_notification, name="record_notification"),
+    path("subjects/<str:ref>/orders/new/", views.record_order, name="record_order"),
     path("assessments/<int:pk>/approve/", views.approve_assessment, name="approve_assessment"),
     path("announcements/<int:pk>/", views.decide_announcement, name="decide_announcement"),
     path("escalations/<int:pk>/", views.escalation, name="escalation"),

@@ -24,6 +24,7 @@ from vigil.offenders.forms import (
     DecisionForm,
     ModeForm,
     NotificationForm,
+    OrderForm,
     PlanForm,
     SubjectForm,
     VisitForm,
@@ -36,7 +37,7 @@ FIELD_HINTS = {  # where a service's message belongs on the form
     "outcome": "outcome", "risk level": "risk_level", "rationale": "rationale", "assessment date": "date",
     "dated before": "date", "next review": "next_review", "s.96B": "applicant", "option": "options",
     "decision date": "decided_on", "before the escalation": "decided_on", "approval": "on",
-    "notification": "on", "mode": "mode", "the date": "on", "MAPPA": "mappa_level",
+    "order's end": "end", "notification": "on", "mode": "mode", "the date": "on", "MAPPA": "mappa_level",
 }
 
 
@@ -285,6 +286,15 @@ def record_notification(request, ref: str):
     return _subject_form(request, ref, form_class=NotificationForm, title="Record a notification",
                          done="Notification recorded.", initial=lambda s: {"on": clock.today(), "kind": "periodic"},
                          save=lambda s, d: services.record_notification(actor=request.user, subject=s, **d))
+
+
+@login_required
+@permission_required("vigil.change_subject", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def record_order(request, ref: str):
+    return _subject_form(request, ref, form_class=OrderForm, title="Record an order", done="Order recorded.",
+                         initial=lambda s: {}, save=lambda s, d: services.record_order(actor=request.user, subject=s,
+                                                                                       **d))
 
 
 @login_required
