@@ -69,6 +69,7 @@ def test_grading_shows_what_the_force_holds_and_records_it(mp):
     assert "Looked-after child — no Philomena profile held" in page
     assert "Exploitation indicator seen before: older associates (1×)" in page
     assert "M-OLD" in page and "XE1 1AA, number 5" in page
+    assert AccessLogEntry.objects.filter(record_id="M-OLD", detail="shown on the grading form of M-NOW").exists()
     resp = mp["client"].post("/missing/episodes/M-NOW/grade/", {"grade": "high", "rationale": "short",
                                                                 "graded_at": _recent(0.5)})
     assert resp.status_code == 200 and "write at least 10 characters" in resp.content.decode()

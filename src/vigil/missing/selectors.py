@@ -200,6 +200,18 @@ def holdings(child: Person, *, moment: dt.datetime, pol: Policy, exclude: Missin
             "indicators": dict(indicators), "meetings": meetings, "places": [(k, describe_key(k)) for k in places]}
 
 
+def holdings_for_grading(*, actor, episode: MissingEpisode, moment: dt.datetime, pol: Policy) -> dict:
+    """What the grading form shows; the earlier episodes it shows (on every record of the child) are logged."""
+    h = holdings(episode.child, moment=moment, pol=pol, exclude=episode)
+    if h["episodes"]:
+        _consulted(actor, "episode", [e.ref for e in h["episodes"]], f"shown on the grading form of {episode.ref}")
+    if len(h["records"]) > 1:
+        access_log.record(actor=actor, operation="combination", record_type="person", record_ids=episode.child.ref,
+                          justification="own or team work",
+                          detail=f"{len(h['records'])} linked records combined on the grading form")
+    return h
+
+
 def summary_of(h: dict) -> dict:
     """What the grading form showed, kept with the grading (ids and counts, never names)."""
     return {"previous_episodes": [e.ref for e in h["episodes"]], "recent_episodes": len(h["recent"]),

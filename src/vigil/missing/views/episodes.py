@@ -72,7 +72,7 @@ def grade(request, ref: str):
         return response
     pol = policy.current()
     now = moment(request)
-    held = selectors.holdings(ep.child, moment=now, pol=pol, exclude=ep)
+    held = selectors.holdings_for_grading(actor=request.user, episode=ep, moment=now, pol=pol)
     labels = pol["missing.grade_labels"]
     form = GradeForm(request.POST or None, labels=labels, initial={"graded_at": now.strftime("%Y-%m-%dT%H:%M")})
     done = submitted(request, form, lambda d: services.grade_episode(
