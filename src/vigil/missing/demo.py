@@ -29,7 +29,6 @@ from vigil.people.linkage.models import LinkageTruth
 from vigil.people.models import Address, Alias, Person, Phone
 
 GRADES, GRADE_WEIGHTS = ("high", "medium", "low", "very_low"), (0.10, 0.45, 0.35, 0.10)
-DAYS_OF_HISTORY = 540
 PLACEMENTS = ["Oakfield children's home", "Riverside residential unit", "Foster placement (agency)",
               "Maple House", "Kinship foster placement"]
 
@@ -165,6 +164,7 @@ def _alias_adult(rng: random.Random, plan: Plan, subject: dict, seq: dict, team)
 
 def _episodes(ctx, rng, plan, children, hotspots, subjects, coordinators, seq) -> None:
     as_of = ctx.as_of
+    history = ctx.size(150, 540, 540)  # days; the small demo keeps its few episodes recent enough to need work
     advance = ctx.task("missing episodes", len(children) * 3)
     by_borough = defaultdict(list)
     for s in subjects:
@@ -175,14 +175,14 @@ def _episodes(ctx, rng, plan, children, hotspots, subjects, coordinators, seq) -
         # Most children go missing once or twice; about one in eight repeatedly, in clusters.
         repeat = rng.random() < 0.12
         count = rng.randint(4, 9) if repeat else rng.choices([1, 2, 3], [0.6, 0.3, 0.1])[0]
-        first = as_of - dt.timedelta(days=rng.randint(0, DAYS_OF_HISTORY))
-        days = sorted({max(0, (as_of - first).days - (rng.randint(0, 40) if repeat else rng.randint(0, 400)))
+        start = rng.randint(0, history)  # days back; a repeat child's episodes cluster within 40 days of it
+        days = sorted({start - rng.randint(0, min(40, start)) if repeat else rng.randint(0, history)
                        for _ in range(count)})
         for k, back in enumerate(days):
             day = as_of - dt.timedelta(days=back)
             reported = _when(rng, day)
-            if reported.date() > as_of:
-                reported = reported - dt.timedelta(hours=reported.hour + 1)
+            if back == 0:  # on the as-of day itself: overnight, so a demo in the morning already has them
+                reported = reported.replace(hour=rng.randint(0, 5))
             seq["episode"] += 1
             ref = f"M{seq['episode']:07d}"
             child_ref = c.get("second", c["ref"]) if (c.get("second") and k % 2) else c["ref"]

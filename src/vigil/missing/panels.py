@@ -5,11 +5,11 @@ import datetime as dt
 
 from django.db.models import Q
 
-from vigil.core import clock, policy
+from vigil.core import policy
 from vigil.missing import rules, selectors
-from vigil.missing.deadlines import end_of_day
 from vigil.missing.facts import episode_facts
 from vigil.missing.models import MissingEpisode, OffenderLink
+from vigil.missing.views.common import moment_for
 from vigil.people.linkage.selectors import matches_for
 from vigil.sweep.models import Alert
 from vigil.web.registry import nav, panel
@@ -18,14 +18,10 @@ nav("Missing children", "missing:board", perm="vigil.view_missing", order=40)
 nav("Matches to review", "missing:matches", perm="vigil.review_matches", order=45)
 
 
-def _moment(as_of):
-    return clock.now() if as_of >= clock.today() else end_of_day(as_of)
-
-
 @panel("missing_work", template="missing/panel_missing.html", perm="vigil.view_missing", order=20)
 def missing_work(request, as_of):
     """Counts only (no names): open episodes by grade, timers overdue, returns awaiting work, repeat children."""
-    moment, pol = _moment(as_of), policy.current()
+    moment, pol = moment_for(as_of), policy.current()
     mine = MissingEpisode.objects.restrict(request.user)
     live = mine.filter(reported_at__lte=moment).filter(
         Q(returned_at__isnull=True) | Q(returned_at__gt=moment - dt.timedelta(days=selectors.RECENT_RETURN_DAYS)))

@@ -9,16 +9,25 @@ from django.urls import reverse
 
 from vigil.core import clock
 from vigil.core.errors import InputError
-from vigil.missing.deadlines import end_of_day
+from vigil.missing.deadlines import FORCE_TZ, end_of_day, local_date
 from vigil.missing.selectors import open_episode
 from vigil.people.selectors import open_person
 from vigil.web.asof import as_of
 
 
 def moment(request) -> dt.datetime:
-    """Now, when the page is viewed as of today (or later); the end of that day when viewed as of an earlier one."""
-    day = as_of(request)
-    return clock.now() if day >= clock.today() else end_of_day(day)
+    return moment_for(as_of(request))
+
+
+def moment_for(day: dt.date) -> dt.datetime:
+    """The instant a page's timers are judged at: now, when the page is viewed as of today; the current time of
+    day on a pinned today (``VIGIL_TODAY``, the demo); the end of the day when viewed as of another date."""
+    now = clock.now()
+    if local_date(now) == day:
+        return now
+    if day == clock.today():
+        return dt.datetime.combine(day, now.astimezone(FORCE_TZ).time(), tzinfo=FORCE_TZ)
+    return end_of_day(day)
 
 
 def not_found(request, what: str):

@@ -40,7 +40,9 @@ def match(request, pk: int):
     if done:
         return done
     rows = [(e["comparison"], e["level"], e["weight"], _values(e["left"]), _values(e["right"])) for e in m.evidence]
-    return render(request, "missing/match.html", {"match": m, "form": form, "rows": rows, "allowed": allowed})
+    prior = m.match_weight - sum(e["weight"] for e in m.evidence)  # the prior log-odds, the rest of the weight
+    return render(request, "missing/match.html", {"match": m, "form": form, "rows": rows, "allowed": allowed,
+                                                  "prior": prior})
 
 
 def _values(values: dict) -> str:
