@@ -178,6 +178,8 @@ def _episodes(ctx, rng, plan, children, hotspots, subjects, coordinators, seq) -
         start = rng.randint(0, history)  # days back; a repeat child's episodes cluster within 40 days of it
         days = sorted({start - rng.randint(0, min(40, start)) if repeat else rng.randint(0, history)
                        for _ in range(count)})
+        if rng.random() < 0.08:  # missing now: reported in the last day and a half, not yet found
+            days = sorted(set(days) | {rng.choice([0, 0, 1])})
         for k, back in enumerate(days):
             day = as_of - dt.timedelta(days=back)
             reported = _when(rng, day)
@@ -198,7 +200,7 @@ def _episodes(ctx, rng, plan, children, hotspots, subjects, coordinators, seq) -
                  "found_with": [], "grade": rng.choices(GRADES, GRADE_WEIGHTS)[0]}
             hours_missing = rng.choice([2, 4, 8, 14, 20, 30, 48, 70])
             returned = reported + dt.timedelta(hours=hours_missing, minutes=rng.randint(0, 59))
-            still_open = back <= 1 and rng.random() < 0.6
+            still_open = back <= 1 and rng.random() < 0.7
             end_of_data = dt.datetime.combine(as_of, dt.time(23, 0), tzinfo=FORCE_TZ)
             if not still_open and returned <= end_of_data:
                 e["returned_at"] = returned
