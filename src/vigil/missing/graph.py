@@ -97,24 +97,26 @@ class LinkGraph:
         return out
 
     def paths_to_subjects(self, start: Iterable[str], limit: int = 5) -> list[list[str]]:
-        """Short paths from the child to any subject in the graph, described for a person to read."""
+        """The shortest path from the child (any of their records) to each subject in the graph, for a person to
+        read, shortest first."""
         subjects = [n for n, d in self.g.nodes(data=True) if d["kind"] == "subject"]
-        out = []
         simple = nx.Graph(self.g)
+        best: dict[str, list[str]] = {}
         for s in start:
             if s not in simple:
                 continue
+            lengths = nx.single_source_shortest_path(simple, s)
             for t in subjects:
-                if t == s or not nx.has_path(simple, s, t):
-                    continue
-                path = nx.shortest_path(simple, s, t)
-                steps = [self.label(path[0])]
-                for a, b in pairwise(path):
-                    rel = next(iter(self.g.get_edge_data(a, b).values()))["relation"]
-                    steps.append(f"—{rel}→ {self.label(b)}")
-                out.append(steps)
-        out.sort(key=len)
-        return out[:limit]
+                if t != s and t in lengths and (t not in best or len(lengths[t]) < len(best[t])):
+                    best[t] = lengths[t]
+        out = []
+        for path in sorted(best.values(), key=len)[:limit]:
+            steps = [self.label(path[0])]
+            for a, b in pairwise(path):
+                rel = next(iter(self.g.get_edge_data(a, b).values()))["relation"]
+                steps.append(f"—{rel}→ {self.label(b)}")
+            out.append(steps)
+        return out
 
 
 def _add_people(lg: LinkGraph, pks: Iterable[int]) -> None:
