@@ -24,14 +24,13 @@ class Command(VigilCommand):
 
     def handle(self, *args, **opts):
         today = clock.today()
-        if not Person.objects.exists():
+        fresh = not Person.objects.exists()
+        if fresh:
             self.stdout.write(f"Generating {opts['scale']} synthetic data as of {today} …")
             with progress_bar(self.stderr._out) as progress:
                 generate(scale=opts["scale"], seed=opts["seed"], as_of=today, progress=progress)
-        from vigil.assurance.selectors import month_ends
-        from vigil.sweep.models import Alert
-        if not Alert.objects.exists():
             # A year of month-end sweeps first, in date order, so the assurance trend has a history.
+            from vigil.assurance.selectors import month_ends
             for day in month_ends(today)[:-1]:
                 run_sweep(day)
         findings, _counts = run_sweep(today)
