@@ -77,3 +77,15 @@ def test_generate_sweep_export_import_round_trip_on_a_fresh_database(tmp_path):
     assert again.returncode == 2 and "already exist and are refused" in again.stderr
     verify = _vigil(other, "audit", "verify")
     assert verify.returncode == 0 and "intact" in verify.stdout
+
+
+def test_serve_on_a_port_in_use_is_one_line_exit_2(tmp_path):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        proc = _vigil(tmp_path, "serve", "--port", str(port))
+    assert proc.returncode == 2
+    assert f"cannot serve on 127.0.0.1:{port}" in proc.stderr and "Traceback" not in proc.stderr

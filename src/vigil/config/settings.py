@@ -197,7 +197,9 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Static files are served from the apps' static folders (WhiteNoise finders); a deployment that runs
+# collectstatic sets VIGIL_STATIC_ROOT.
+STATIC_ROOT = os.environ.get("VIGIL_STATIC_ROOT") or None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
