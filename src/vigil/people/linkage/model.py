@@ -131,17 +131,23 @@ def comparisons() -> list[Comparison]:
 
 
 NOT_SAME = "l.person_id <> r.person_id"
+# Each rule keeps its blocks small even where names are common (a national run compares about 7 million pairs
+# rather than the 70 million of looser rules; bench/linkage_people.py).
 BLOCKING = [
-    "l.forename_canon = r.forename_canon AND l.surname = r.surname",
+    "l.forename_canon = r.forename_canon AND l.surname = r.surname AND substr(l.dob, 1, 3) = substr(r.dob, 1, 3)",
+    "l.forename_canon = r.forename_canon AND l.surname = r.surname AND (l.dob IS NULL OR r.dob IS NULL)",
     "l.dob = r.dob",
     "l.postcode = r.postcode",
     "l.phone = r.phone",
     "l.identifier = r.identifier",
-    "l.surname = r.surname AND l.town = r.town",
-    "l.forename_canon = r.forename_canon AND l.town = r.town AND substr(l.dob, 1, 3) = substr(r.dob, 1, 3)",
-    "l.forename_canon = r.forename_canon AND substr(l.dob, 1, 4) = substr(r.dob, 1, 4)",
+    "l.forename_canon = r.forename_canon AND substr(l.dob, 1, 4) = substr(r.dob, 1, 4) "
+    "AND substr(l.surname, 1, 1) = substr(r.surname, 1, 1)",
+    "l.surname = r.surname AND l.town = r.town AND substr(l.dob, 1, 4) = substr(r.dob, 1, 4)",
+    "l.surname = r.surname AND l.district = r.district",
 ]
-TRAINING_BLOCKS = ["l.dob = r.dob", "l.forename_canon = r.forename_canon AND l.surname = r.surname"]
+# EM needs blocks where matches are neither almost all nor almost none of the pairs, on any size of force.
+TRAINING_BLOCKS = ["l.dob = r.dob",
+                   "substr(l.surname, 1, 2) = substr(r.surname, 1, 2) AND substr(l.dob, 1, 4) = substr(r.dob, 1, 4)"]
 DETERMINISTIC = ["l.identifier = r.identifier",
                  "l.forename = r.forename AND l.surname = r.surname AND l.dob = r.dob"]
 
@@ -242,26 +248,37 @@ def score(tables: pa.Table | list[pa.Table], pol: Mapping, *, min_probability: f
 
 
 def _train(linker: Linker, link_type: str, seed: int) -> bool:
-    """u by random sampling, m by EM on two blocking passes, λ from near-certain rules. False if it fails.
+    """u by random sampling, m by EM on two blocking passes, λ from near-certain rules.
 
+    A pass that cannot converge on this data (too few matches in its blocks) is skipped and its comparisons keep
+    the estimates of the other pass or their priors. False (score on the priors) if nothing could be trained.
     Levels never seen in the data (no vehicles on any record, say) keep their priors; Splink's warnings about
     them are not shown to the person running the command."""
     splink_log = logging.getLogger("splink")
     level = splink_log.level
     splink_log.setLevel(logging.ERROR)
     try:
-        linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+        try:
+            linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+        except Exception:  # training is an improvement, never a requirement
+            logger.warning("u could not be estimated; scoring with the prior parameters", exc_info=True)
+            return False
+        passes = 0
         for block in TRAINING_BLOCKS:
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                _blocking([block], link_type)[0], estimate_without_term_frequencies=True)
+            try:
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    _blocking([block], link_type)[0], estimate_without_term_frequencies=True)
+                passes += 1
+            except Exception:  # each pass stands alone
+                logger.info("EM pass on %s skipped", block, exc_info=True)
+        prior = linker._settings_obj._probability_two_random_records_match
         try:
             linker.training.estimate_probability_two_random_records_match(_blocking(DETERMINISTIC, link_type),
                                                                           recall=0.7)
-        except ValueError:
+        except (ValueError, ZeroDivisionError):
             logger.info("keeping the prior probability that two records match")
-        return True
-    except Exception:  # training is an improvement, never a requirement
-        logger.warning("EM training failed; scoring with the prior parameters", exc_info=True)
-        return False
+        if not linker._settings_obj._probability_two_random_records_match > 0:  # no near-certain pair seen
+            linker._settings_obj._probability_two_random_records_match = prior
+        return passes > 0
     finally:
         splink_log.setLevel(level)
