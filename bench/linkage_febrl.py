@@ -71,7 +71,7 @@ def exact_reference(tables) -> tuple[set, float]:
     rows = con.execute(f"""
         SELECT l.person_id, r.person_id FROM t0 l JOIN {right} r
           ON l.forename = r.forename AND l.surname = r.surname AND l.dob = r.dob
-         WHERE l.person_id <> r.person_id""").fetchall()  # noqa: S608 - table names are ours
+         WHERE l.person_id <> r.person_id""").fetchall()
     return {tuple(sorted(p)) for p in rows}, time.perf_counter() - start
 
 
