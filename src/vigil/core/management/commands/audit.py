@@ -13,6 +13,6 @@ class Command(VigilCommand):
         if result.intact:
             self.stdout.write(f"access log intact: {result.checked} entries checked")
             return
-        self.stdout.write(f"access log BROKEN at entry {result.broken_id}: {result.problem} "
-                          f"({result.checked} entries before it are intact)")
+        before = "1 entry before it is" if result.checked == 1 else f"{result.checked} entries before it are"
+        self.stdout.write(f"access log BROKEN at entry {result.broken_id}: {result.problem} ({before} intact)")
         raise SystemExit(1)
