@@ -8,4 +8,5 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from vigil.people import interchange, scopes  # noqa: F401 - registrations
-        from vigil.people.linkage import policy, scopes as linkage_scopes  # noqa: F401 - linkage registrations
+        from vigil.people.linkage import policy  # noqa: F401 - linkage registrations
+        from vigil.people.linkage import scopes as linkage_scopes  # noqa: F401
