@@ -164,3 +164,22 @@ def test_api_lists_only_my_episodes(mp, org):
     data = mp["client"].get("/api/missing/episodes/").json()
     assert [e["id"] for e in data["results"]] == ["M-MINE"]
     assert mp["client"].get("/api/missing/episodes/M-THEIRS/").status_code == 403
+
+
+def test_a_persons_record_links_to_their_missing_episodes_and_the_child_page(mp, org, login):
+    """From a person's record, the child's page (timeline and link graph) is one click away; an officer who may
+    not see missing episodes is shown no such section."""
+    kid = child(mp["team"], "P-KID")
+    adult = factories.person("P-ADULT", team=mp["team"], given="Dean", surname="Holt", dob=dt.date(1980, 1, 1))
+    episode(kid, mp["team"], ref="M-PS1", reported="2024-06-01T22:10", returned="2024-06-02T08:00",
+            found_with=[adult])
+    html = mp["client"].get("/people/P-KID/").content.decode()
+    assert "Reported missing 1 time:" in html and "/missing/children/P-KID/" in html and "M-PS1" in html
+    html = mp["client"].get("/people/P-ADULT/").content.decode()
+    assert "Found with a missing child" in html and "/missing/children/P-KID/" in html
+    investigator = login(org.officers["investigator"].user)
+    investigator.post("/people/break-glass/?type=person&id=P-KID",
+                      {"reason_code": "intelligence_check", "reason_text": "Op Kestrel: checking a victim's record"})
+    resp = investigator.get("/people/P-KID/")
+    assert resp.status_code == 200 and "Kayla" in resp.content.decode()
+    assert "Reported missing" not in resp.content.decode()

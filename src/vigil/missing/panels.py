@@ -12,7 +12,7 @@ from vigil.missing.models import MissingEpisode, OffenderLink
 from vigil.missing.views.common import moment_for
 from vigil.people.linkage.selectors import matches_for
 from vigil.sweep.models import Alert
-from vigil.web.registry import nav, panel
+from vigil.web.registry import nav, panel, person_section
 
 nav("Missing children", "missing:board", perm="vigil.view_missing", order=40)
 nav("Matches to review", "missing:matches", perm="vigil.review_matches", order=45)
@@ -64,3 +64,19 @@ def exploitation_work(request, as_of):
 def offender_links(request, as_of):
     links = selectors.links_to_review(actor=request.user)
     return {"links": links} if links else None
+
+
+@person_section
+def missing_of_person(request, person):
+    """On a person's record: the missing episodes the viewer may see in which this person is the child or was found
+    with the child, so the child page and its link graph are one click away."""
+    if not request.user.has_perm("vigil.view_missing"):
+        return None
+    mine = MissingEpisode.objects.restrict(request.user)
+    as_child = list(mine.filter(child=person).order_by("-reported_at").values_list("ref", "reported_at")[:50])
+    found_with = list(mine.filter(found_with=person).order_by("-reported_at")
+                      .values_list("ref", "reported_at", "child__ref")[:50])
+    if not as_child and not found_with:
+        return None
+    return {"title": "Missing children", "template": "missing/person_section.html", "person_ref": person.ref,
+            "as_child": as_child, "found_with": found_with}
