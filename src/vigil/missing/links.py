@@ -87,6 +87,9 @@ def refresh(*, as_of: dt.date, episodes=None, facts: list[rules.EpisodeFact] | N
     if facts is None:
         facts = episode_facts(episodes, until=judged)
     checked = [f for f in facts if f.returned_by(judged) and (f.found_key or f.found_with)]
+    if not checked and not (OffenderLink.objects.exists() if episodes is None
+                            else OffenderLink.objects.filter(episode__in=episodes).exists()):
+        return []  # no child found anywhere or with anyone, no link to undo: every subject's addresses go unread
     addresses, people, subjects = subject_facts()
     names = found_with_records(None if episodes is None else episodes.values_list("pk", flat=True))
     found = rules.offender_links(checked, addresses, people, as_of, names)
