@@ -16,6 +16,14 @@ def _pinned_today(monkeypatch):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _own_witness(settings, tmp_path):
+    """Each test checkpoints the access log to its own witness: the test database is emptied between tests,
+    and a checkpoint left by an earlier test would (rightly) make the log look cut short."""
+    settings.VIGIL_AUDIT_WITNESS = str(tmp_path / "audit-witness.jsonl")
+    yield
+
+
 @pytest.fixture
 def org(db):
     from tests.factories import build_org

@@ -1,15 +1,24 @@
 """Vigil settings. Configuration comes from the environment and is validated here, at start-up.
 
-Environment variables (all optional for the embedded demo):
+Safe by default: without an explicit ``VIGIL_ENV`` of ``demo``, ``development`` or ``test`` the settings are
+production's (no debug pages, MFA required, secure cookies, a secret key that is not public). See ADR 0011.
+
+Environment variables:
 - ``DATABASE_URL``: ``sqlite:///path`` or ``postgres://user@host:port/db``; default ``./var/vigil.sqlite3``.
-- ``VIGIL_ENV``: ``development`` (default), ``demo``, ``test`` or ``production``.
-- ``VIGIL_SECRET_KEY``: required in production; never the development default.
-- ``VIGIL_MFA``: ``on`` (default) or ``off``; ``off`` is allowed only in the demo, behind a DEMO banner.
-- ``VIGIL_ALLOWED_HOSTS``: comma-separated host names (production).
+- ``VIGIL_ENV``: ``production`` (default), ``demo``, ``development`` or ``test``.
+- ``VIGIL_SECRET_KEY``: 40+ random characters, never the development default. Unset, a random key is made
+  once and kept in ``VIGIL_VAR_DIR/secret.key`` (owner-only).
+- ``VIGIL_MFA``: ``on`` (default) or ``off``; ``off`` is allowed only in the demo and development.
+- ``VIGIL_ALLOWED_HOSTS``: comma-separated host names.
+- ``VIGIL_AUDIT_KEY`` or ``VIGIL_AUDIT_KEY_FILE``: the access log's signing keys (``core/log_anchor.py``);
+  default ``VIGIL_VAR_DIR/audit.keys``, made on first use.
+- ``VIGIL_AUDIT_WITNESS``: where the log's checkpoints go: a file path and/or ``syslog``, comma-separated;
+  default ``VIGIL_VAR_DIR/audit-witness.jsonl``. ``VIGIL_AUDIT_CHECKPOINT_SECONDS``: how often (default 300).
 """
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -19,25 +28,47 @@ from vigil.config.database import parse_database_url
 BASE_DIR = Path(__file__).resolve().parent.parent  # src/vigil
 VAR_DIR = Path(os.environ.get("VIGIL_VAR_DIR", Path.cwd() / "var"))
 
-VIGIL_ENV = os.environ.get("VIGIL_ENV", "development")
+VIGIL_ENV = os.environ.get("VIGIL_ENV", "production")
 if VIGIL_ENV not in {"development", "demo", "test", "production"}:
-    raise ImproperlyConfigured(f"VIGIL_ENV={VIGIL_ENV!r} is not one of development, demo, test, production")
+    raise ImproperlyConfigured(f"VIGIL_ENV={VIGIL_ENV!r} is not one of production, demo, development, test")
+VIGIL_PRODUCTION = VIGIL_ENV == "production"
 
 _DEV_SECRET = "insecure-development-key-never-use-in-production"  # noqa: S105 - refused in production below
-SECRET_KEY = os.environ.get("VIGIL_SECRET_KEY", _DEV_SECRET)
+
+
+def _installation_secret() -> str:
+    """A random key made once for this installation and kept beside its data (never a public default)."""
+    path = VAR_DIR / "secret.key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(48))
+        except FileExistsError:
+            pass
+    return path.read_text().strip()
+
+
+SECRET_KEY = os.environ.get("VIGIL_SECRET_KEY") or (_installation_secret() if VIGIL_PRODUCTION else _DEV_SECRET)
 DEBUG = os.environ.get("VIGIL_DEBUG", "0") == "1"
 VIGIL_MFA_REQUIRED = os.environ.get("VIGIL_MFA", "on") != "off"
 VIGIL_DEMO = VIGIL_ENV == "demo"
 
 if not VIGIL_MFA_REQUIRED and not VIGIL_DEMO and VIGIL_ENV != "development":
-    raise ImproperlyConfigured("VIGIL_MFA=off is allowed only in the demo")
-if VIGIL_ENV == "production":
+    raise ImproperlyConfigured("VIGIL_MFA=off is allowed only in the demo and development")
+if VIGIL_PRODUCTION:
     if DEBUG:
-        raise ImproperlyConfigured("production refuses to start with VIGIL_DEBUG=1")
-    if SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 40:
-        raise ImproperlyConfigured("production needs VIGIL_SECRET_KEY: at least 40 random characters, not the default")
-    if not VIGIL_MFA_REQUIRED:
-        raise ImproperlyConfigured("production refuses to start with MFA off")
+        raise ImproperlyConfigured("production refuses to start with VIGIL_DEBUG=1 "
+                                   "(set VIGIL_ENV=development for a developer's machine)")
+    if SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 40 or len(set(SECRET_KEY)) < 10:
+        raise ImproperlyConfigured("production refuses a weak or default VIGIL_SECRET_KEY: use at least 40 random "
+                                   "characters, or leave it unset for a generated one")
+
+VIGIL_AUDIT_KEY = os.environ.get("VIGIL_AUDIT_KEY", "")
+VIGIL_AUDIT_KEY_FILE = os.environ.get("VIGIL_AUDIT_KEY_FILE", "")
+VIGIL_AUDIT_WITNESS = os.environ.get("VIGIL_AUDIT_WITNESS", "")
+VIGIL_AUDIT_CHECKPOINT_SECONDS = int(os.environ.get("VIGIL_AUDIT_CHECKPOINT_SECONDS", 300))
 
 ALLOWED_HOSTS = [h for h in os.environ.get("VIGIL_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
@@ -76,6 +107,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "vigil.core.middleware.RequestIdMiddleware",
+    "vigil.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -144,7 +176,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if VIGIL_ENV == "production":
+if VIGIL_PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = os.environ.get("VIGIL_SSL_REDIRECT", "1") == "1"
@@ -167,11 +199,13 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# django-axes: five failures lock the account for 30 minutes; a success resets the count.
+# django-axes: five failures lock the account for 30 minutes, and five from one client address lock that address
+# (two separate entries, each counted on its own: rotating usernames does not get round it); a success resets
+# the count.
 AXES_FAILURE_LIMIT = int(os.environ.get("VIGIL_LOCKOUT_FAILURES", 5))
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
 

@@ -1,13 +1,17 @@
 """The s.62 access log: every consultation, change, disclosure and combination of personal data.
 
-One function writes it (``record``); one reads it back for checking (``verify``). Entries are chained by hash,
-so an edited or deleted row is found by ``vigil audit verify``. The log never holds the personal data itself,
-only which record, who, when and why.
+One function writes it (``record``); one reads it back for checking (``verify``). Entries are chained: each
+entry's hash is an HMAC, under a key held outside the database, of the previous hash and the entry's fields, so
+an edited, inserted or deleted row is found by ``vigil audit verify``, and without the key nobody can recompute
+the chain. The chain's head is checkpointed outside the database (``log_anchor``), so cutting the newest entries
+off, or replacing the whole log, is found too. The log never holds the personal data itself, only which record,
+who, when and why.
 """
 from __future__ import annotations
 
 import contextvars
 import hashlib
+import hmac
 import json
 import threading
 from collections.abc import Iterable
@@ -15,7 +19,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from vigil.core import clock
+from vigil.core import clock, log_anchor
 from vigil.core.models import AccessLogEntry, Operation
 
 GENESIS = "0" * 64
@@ -31,8 +35,8 @@ def _canonical(fields: dict) -> str:
 
 def _fields(e) -> dict:
     at = e["at"] if isinstance(e, dict) else e.at
-    get = (lambda k: e[k]) if isinstance(e, dict) else (lambda k: getattr(e, k))
-    return {
+    get = (lambda k: e.get(k, "")) if isinstance(e, dict) else (lambda k: getattr(e, k))
+    fields = {
         "at": at.astimezone(clock.dt.UTC).isoformat(timespec="microseconds"),
         "operation": get("operation"),
         "outcome": get("outcome"),
@@ -45,10 +49,17 @@ def _fields(e) -> dict:
         "detail": get("detail"),
         "request_id": get("request_id"),
     }
+    if get("key_id"):  # entries from before keyed hashing have none, and were hashed without it
+        fields["key_id"] = get("key_id")
+    return fields
 
 
-def entry_hash(prev_hash: str, fields: dict) -> str:
-    return hashlib.sha256((prev_hash + _canonical(fields)).encode("utf-8")).hexdigest()
+def entry_hash(prev_hash: str, fields: dict, key: bytes | None = None) -> str:
+    """HMAC-SHA256 under ``key``; plain SHA-256 only for the unkeyed entries written before keys existed."""
+    message = prev_hash + _canonical(fields)
+    if key is None:
+        return hashlib.sha256(message.encode("utf-8")).hexdigest()
+    return log_anchor.sign(key, message)
 
 
 def actor_names(actor) -> tuple[str, str]:
@@ -99,20 +110,51 @@ def record(
         "detail": detail,
         "request_id": current_request_id.get(),
     }
+    ring = log_anchor.keyring()
+    key = ring.keys[ring.current]
     with _local_lock, transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cur:
                 cur.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
-        last = AccessLogEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first()
-        prev = last or GENESIS
+        last = AccessLogEntry.objects.order_by("-id").values("entry_hash", "key_id").first()
+        prev = last["entry_hash"] if last else GENESIS
         rows = []
+        if last and last["key_id"] != ring.current:  # a change of signing key is itself in the chain
+            rotation = dict(base, operation="alteration", outcome="allowed", actor="system:vigil", actor_officer="",
+                            record_type="access_log", record_id="signing-key", recipients=[],
+                            justification="integrity of the s.62 access log",
+                            detail=f"signing key changed from {last['key_id'] or 'none (unkeyed entries)'} "
+                                   f"to {ring.current}", key_id=ring.current)
+            h = entry_hash(prev, _fields(rotation), key)
+            rows.append(AccessLogEntry(**rotation, prev_hash=prev, entry_hash=h))
+            prev = h
         for rid in ids:
-            fields = dict(base, record_id=str(rid)[:128])
-            h = entry_hash(prev, _fields(fields))
+            fields = dict(base, record_id=str(rid)[:128], key_id=ring.current)
+            h = entry_hash(prev, _fields(fields), key)
             rows.append(AccessLogEntry(**fields, prev_hash=prev, entry_hash=h))
             prev = h
         AccessLogEntry.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+        if log_anchor.checkpoint_due():
+            transaction.on_commit(_checkpoint_quietly)
+    return len(ids)
+
+
+def checkpoint() -> log_anchor.Checkpoint | None:
+    """Write the chain's committed head to the witness (``vigil audit checkpoint``, every sweep, every few
+    minutes while the log is written). None when the log is empty."""
+    last = AccessLogEntry.objects.order_by("-id").values("id", "entry_hash").first()
+    if last is None:
+        return None
+    return log_anchor.write_checkpoint(last["id"], last["entry_hash"],
+                                       clock.now().astimezone(clock.dt.UTC).isoformat(timespec="seconds"))
+
+
+def _checkpoint_quietly() -> None:
+    try:
+        checkpoint()
+    except Exception:  # a witness that cannot be written must not fail the user's request; verify will say so
+        import logging
+        logging.getLogger("vigil").exception("access-log checkpoint could not be written")
 
 
 @dataclass(frozen=True)
@@ -120,26 +162,81 @@ class VerifyResult:
     checked: int
     broken_id: int | None = None
     problem: str = ""
+    checkpoint: log_anchor.Checkpoint | None = None  # the newest checkpoint the log was checked against
+    warning: str = ""
 
     @property
     def intact(self) -> bool:
-        return self.broken_id is None
+        return self.broken_id is None and not self.problem
 
 
-def verify(progress=None) -> VerifyResult:
-    """Walk the chain in order; report the first entry whose link or content does not match."""
-    prev = GENESIS
-    checked = 0
-    cols = ["id", "prev_hash", "entry_hash", "at", "operation", "outcome", "actor", "actor_officer",
-            "record_type", "record_id", "justification", "recipients", "detail", "request_id"]
-    for row in AccessLogEntry.objects.order_by("id").values(*cols).iterator(chunk_size=5000):
+_COLS = ["id", "prev_hash", "entry_hash", "at", "operation", "outcome", "actor", "actor_officer", "record_type",
+         "record_id", "justification", "recipients", "detail", "request_id", "key_id"]
+
+
+def verify(progress=None, since: int | None = None) -> VerifyResult:
+    """Walk the chain in order and check it against the newest checkpoint.
+
+    Reports the first entry whose link, key or content does not match; a checkpoint whose entry is gone or
+    changed (the newest entries, or all of them, deleted; the log replaced); or a forged checkpoint. ``since``
+    starts from checkpoint number ``since`` instead of the first entry (a quicker, regular check).
+    """
+    ring = log_anchor.keyring()
+    marks = log_anchor.checkpoints(ring)
+    forged = next((c for c in marks if not c.genuine), None)
+    if forged is not None:
+        return VerifyResult(0, problem=f"witness line {forged.number} is not a genuine checkpoint "
+                                       "(its signature does not match any key held)")
+    latest = marks[-1] if marks else None
+    prev, keyed, start_after, checked = GENESIS, False, 0, 0
+    qs = AccessLogEntry.objects.order_by("id")
+    if since is not None:
+        base = next((c for c in marks if c.number == since), None)
+        if base is None:
+            return VerifyResult(0, problem=f"there is no checkpoint {since} in the witness")
+        row = AccessLogEntry.objects.filter(pk=base.last_id).values("entry_hash", "key_id").first()
+        if row is None or row["entry_hash"] != base.head:
+            return VerifyResult(0, base.last_id, f"the entry that {base.describe()} recorded is "
+                                f"{'gone' if row is None else 'changed'} (entries were deleted or rewritten)",
+                                latest)
+        prev, keyed, start_after = base.head, bool(row["key_id"]), base.last_id
+        qs = qs.filter(id__gt=start_after)
+    seen_at_mark = None
+    last_id = start_after
+    for row in qs.values(*_COLS).iterator(chunk_size=5000):
         if row["prev_hash"] != prev:
             return VerifyResult(checked, row["id"], "its link to the entry before does not match "
-                                "(an entry before it was deleted or altered)")
-        if entry_hash(prev, _fields(row)) != row["entry_hash"]:
-            return VerifyResult(checked, row["id"], "its content does not match its hash (the entry was altered)")
+                                "(an entry before it was deleted or altered)", latest)
+        if row["key_id"]:
+            key = ring.key(row["key_id"])
+            if key is None:
+                return VerifyResult(checked, row["id"], f"it is signed with key {row['key_id']!r}, which this "
+                                    "installation does not hold (a forged entry, or a key file that lost a key)",
+                                    latest)
+            keyed = True
+        elif keyed:
+            return VerifyResult(checked, row["id"], "it is unsigned, after signed entries (a forged entry)", latest)
+        else:
+            key = None
+        if not hmac.compare_digest(entry_hash(prev, _fields(row), key), row["entry_hash"]):
+            return VerifyResult(checked, row["id"], "its content does not match its hash (the entry was altered, "
+                                "or written without the key)", latest)
+        if latest is not None and row["id"] == latest.last_id:
+            seen_at_mark = row["entry_hash"]
         prev = row["entry_hash"]
+        last_id = row["id"]
         checked += 1
         if progress and checked % 5000 == 0:
             progress(checked)
-    return VerifyResult(checked)
+    if latest is None:
+        return VerifyResult(checked, warning="no checkpoint in the witness yet: the chain is intact, but a cut "
+                            "at its end could not be seen (run 'vigil audit checkpoint')")
+    if latest.last_id > start_after and seen_at_mark != latest.head:
+        if last_id < latest.last_id:
+            problem = (f"the log ends at entry {last_id or 'none'} but {latest.describe()} recorded a later one: "
+                       "the newest entries were deleted")
+        else:
+            problem = (f"entry {latest.last_id}, which {latest.describe()} recorded, is missing or changed: "
+                       "entries were deleted or the log was replaced")
+        return VerifyResult(checked, latest.last_id, problem, latest)
+    return VerifyResult(checked, checkpoint=latest)

@@ -5,3 +5,6 @@ class CoreConfig(AppConfig):
     name = "vigil.core"
     label = "core"
     verbose_name = "Vigil core"
+
+    def ready(self):
+        from vigil.core import log_anchor  # noqa: F401 - registers the deploy check on the log's anchor

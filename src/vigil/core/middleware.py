@@ -5,8 +5,9 @@ import logging
 import uuid
 
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 
 from vigil.core.access_log import current_request_id
 from vigil.core.errors import AccessDenied, InputError
@@ -30,6 +31,29 @@ class RequestIdMiddleware:
         finally:
             current_request_id.reset(token)
         response["X-Request-Id"] = rid
+        return response
+
+
+class SecurityHeadersMiddleware:
+    """Every dynamic response: never cached (pages and API answers carry personal data), no powerful browser
+    features, and TRACE (and other methods nothing here answers) refused. Static files are served before this."""
+
+    ALLOWED_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+    PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+                          "microphone=(), payment=(), usb=(), interest-cohort=()")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in self.ALLOWED_METHODS:
+            response = HttpResponseNotAllowed(sorted(self.ALLOWED_METHODS - {"OPTIONS"}),
+                                              content=f"{request.method[:16]} is not allowed.\n")
+        else:
+            response = self.get_response(request)
+        patch_cache_control(response, no_store=True, no_cache=True, private=True, max_age=0)
+        response["Pragma"] = "no-cache"
+        response["Permissions-Policy"] = self.PERMISSIONS_POLICY
         return response
 
 

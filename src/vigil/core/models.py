@@ -35,9 +35,10 @@ class Operation(models.TextChoices):
 class AccessLogEntry(models.Model):
     """An append-only, hash-chained s.62 log entry. Written only by ``vigil.core.access_log``.
 
-    ``entry_hash`` = sha256(previous hash + canonical JSON of this entry's fields), so editing or deleting any
-    row breaks every later link; ``vigil audit verify`` finds the first. Database triggers refuse UPDATE and
-    DELETE (see migration 0002).
+    ``entry_hash`` = HMAC-SHA256(key ``key_id``, previous hash + canonical JSON of this entry's fields), so editing
+    or deleting any row breaks every later link, and only a holder of the key (outside the database) can write a
+    link; ``vigil audit verify`` finds the first break, and checks the head against the witness's checkpoints.
+    Database triggers refuse UPDATE and DELETE (see migration 0002).
     """
 
     at = models.DateTimeField(db_index=True)
@@ -51,6 +52,10 @@ class AccessLogEntry(models.Model):
     recipients = models.JSONField(default=list, blank=True, help_text="for a disclosure: who received it")
     detail = models.TextField(blank=True, help_text="what was done, never the personal data itself")
     request_id = models.CharField(max_length=64, blank=True)
+    # Nullable so that adding it is an ALTER TABLE ADD COLUMN: SQLite would otherwise rebuild the table and lose
+    # its append-only triggers. NULL: an entry from before signing keys existed.
+    key_id = models.CharField(max_length=32, null=True, blank=True,  # noqa: DJ001
+                              help_text="the signing key's id; empty before keys existed")
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
 

@@ -64,6 +64,7 @@ def run_sweep(as_of: dt.date, *, actor="system:sweep", progress=None) -> tuple[l
     access_log.record(actor=actor, operation="consultation", record_type="sweep", record_ids=as_of.isoformat(),
                       justification="daily rule sweep (statutory public-protection duties)",
                       detail=f"{len(findings)} alert(s) open; {counts}")
+    transaction.on_commit(access_log.checkpoint)  # every sweep anchors the log's head outside the database
     return sort_findings(findings), counts
 
 
