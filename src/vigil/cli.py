@@ -15,13 +15,14 @@ COMMANDS = {
     "export": "write the whole database as an interchange document (logged as a disclosure)",
     "sweep": "evaluate every rule as of a date and print the open alerts",
     "generate": "write realistic synthetic data (--scale small|london|national --seed N)",
-    "audit": "the access log: 'audit verify' checks its hash chain",
+    "audit": "the access log: 'audit verify' checks its signed chain and checkpoints; 'audit checkpoint'",
     "user": "accounts: 'user add' provisions a login for an officer",
     "token": "API tokens: 'token create' issues one for an integration",
     "recommend": "rank the eligible officers for one crime",
     "link": "run record linkage over all people",
     "plan": "propose unannounced visit dates and times for an officer's caseload",
     "policy": "show force policy and its versions",
+    "database": "PostgreSQL least privilege: 'database roles' creates the owner and application roles",
 }
 
 # Management command names that differ from the vigil command (Python keywords cannot be module names).
