@@ -27,7 +27,9 @@ def test_user_add_reads_the_password_from_stdin(org, monkeypatch):
     factories.officer(org.teams["om"], roles=["offender_manager"], ref="O-IN")
     monkeypatch.delenv("VIGIL_PASSWORD", raising=False)
     monkeypatch.setattr("sys.stdin", io.StringIO("another-long-passphrase-here\n"))
-    call_command("user", "add", "stdin-user", "--officer", "O-IN")
+    call_command("user", "add", "stdin-user", "--officer", "O-IN", "--password-stdin")
+    from django.contrib.auth import get_user_model
+    assert get_user_model().objects.get(username="stdin-user").check_password("another-long-passphrase-here")
 
 
 @pytest.mark.parametrize("args,env,message", [

@@ -53,7 +53,10 @@ def test_api_refuses_a_session_that_has_not_passed_mfa(org):
     assert c.get("/api/people/?q=ab").status_code == 401
 
 
-def test_a_new_account_must_enrol_an_authenticator_and_gets_recovery_codes(org):
+def test_in_the_demo_a_new_account_enrols_at_first_sign_in_and_gets_recovery_codes(org, settings):
+    """The demo's printed logins enrol with the password alone; elsewhere only a one-time link does
+    (tests/accounts/test_activation.py)."""
+    settings.VIGIL_ENROL_WITH_PASSWORD = True
     team = org.teams["om"]
     officer = factories.officer(team, roles=["offender_manager"])
     user = get_user_model().objects.create_user(username="newbie", password=factories.PASSWORD)

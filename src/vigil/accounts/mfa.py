@@ -1,4 +1,8 @@
-"""TOTP multi-factor authentication (django-otp): enrolment by QR code, verification, recovery codes."""
+"""TOTP multi-factor authentication (django-otp): enrolment by QR code, verification, recovery codes.
+
+Outside the demo an authenticator is enrolled only through a one-time account link (``links.py``): a password
+alone never lets anyone attach a second factor to an account.
+"""
 from __future__ import annotations
 
 import base64
@@ -7,11 +11,18 @@ import secrets
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 RECOVERY_CODES = 10
+
+
+def enrol_with_password_allowed() -> bool:
+    """Only the demo (public synthetic logins, printed by ``vigil demo``) enrols at first sign-in with the password
+    alone; everywhere else enrolment needs a one-time link (ADR 0009)."""
+    return bool(getattr(settings, "VIGIL_ENROL_WITH_PASSWORD", settings.VIGIL_DEMO))
 
 
 def has_confirmed_device(user) -> bool:
@@ -43,6 +54,22 @@ def confirm_enrolment(request, device: TOTPDevice, token: str) -> list[str] | No
     device.save(update_fields=["confirmed"])
     otp_login(request, device)
     return new_recovery_codes(request.user)
+
+
+def confirm_device(device: TOTPDevice, token: str) -> bool:
+    """Confirm an enrolment code without touching the session (the account-link page)."""
+    if not device.verify_token(_clean(token)):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return True
+
+
+def remove_devices(user) -> int:
+    """Every authenticator and recovery code of the account (an MFA reset)."""
+    n, _ = TOTPDevice.objects.filter(user=user).delete()
+    m, _ = StaticDevice.objects.filter(user=user).delete()
+    return n + m
 
 
 def new_recovery_codes(user) -> list[str]:

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from vigil.core import clock
 
-# Paths a signed-in but not yet MFA-verified user may reach.
-_MFA_OPEN = ("/login", "/mfa/", "/logout", "/static/")
+# Paths a signed-in but not yet MFA-verified user may reach (the one-time link pages authenticate by themselves).
+_MFA_OPEN = ("/login", "/mfa/", "/logout", "/static/", "/accounts/activate/", "/accounts/lost-authenticator/")
 
 
 class SessionLifetimeMiddleware:

@@ -168,3 +168,90 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+# Roles whose grant needs a second administrator's approval (four eyes): they see or change everything.
+POWERFUL_ROLES = frozenset({Role.PROFESSIONAL_STANDARDS, Role.AUDITOR, Role.ADMINISTRATOR})
+
+
+class LinkPurpose(models.TextChoices):
+    ACTIVATE = "activate", "activate a new account (set the password and enrol the authenticator)"
+    ENROL = "enrol", "enrol a new authenticator (the password is already set)"
+
+
+class AccountLink(models.Model):
+    """A one-time link that sets a password and/or enrols an authenticator. Only a hash of its token is stored;
+    it works once, until ``expires_at``, and a newer link for the same account replaces it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_links")
+    purpose = models.CharField(max_length=16, choices=LinkPurpose.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} link for {self.user} (#{self.pk})"
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+class MfaResetRequest(models.Model):
+    """A signed-out user's 'I have lost my authenticator'. Another administrator approves it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mfa_reset_requests")
+    requested_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at"]
+        constraints = [models.UniqueConstraint(fields=["user"], condition=models.Q(status="pending"),
+                                               name="one_pending_mfa_reset_per_user")]
+
+    def __str__(self) -> str:
+        return f"MFA reset #{self.pk} for {self.user} ({self.status})"
+
+
+class RoleChangeRequest(models.Model):
+    """A role change that grants a powerful role (or any role to oneself): pending until a second administrator,
+    who is neither the requester nor the officer concerned, approves it."""
+
+    officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="role_change_requests")
+    roles_before = models.JSONField(default=list)
+    roles_after = models.JSONField(default=list)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    requested_by_name = models.CharField(max_length=150)
+    requested_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at"]
+        constraints = [models.UniqueConstraint(fields=["officer"], condition=models.Q(status="pending"),
+                                               name="one_pending_role_change_per_officer")]
+
+    def __str__(self) -> str:
+        return f"role change #{self.pk} for {self.officer.ref} ({self.status})"
+
+    @property
+    def granted(self) -> list[str]:
+        return sorted(set(self.roles_after) - set(self.roles_before))
+
+    @property
+    def removed(self) -> list[str]:
+        return sorted(set(self.roles_before) - set(self.roles_after))

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import rules
 
+from vigil.web.registry import nav
+
 
 def has_role(*roles: str):
     name = "has_role_" + "_or_".join(roles)
@@ -38,3 +40,5 @@ rules.add_perm("vigil.review_break_glass", has_role("professional_standards"))
 rules.add_perm("vigil.export", has_role("administrator", "auditor"))
 rules.add_perm("vigil.administer", has_role("administrator"))
 rules.add_perm("vigil.edit_policy", has_role("administrator"))
+
+nav("Accounts", "account_users", perm="vigil.administer", order=220)

@@ -1,0 +1,141 @@
+"""Account administration for administrators: who has an account, its state and roles; MFA resets, disable and
+enable; role changes, where a powerful role waits for a second administrator (four eyes)."""
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required, permission_required
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_POST
+
+from vigil.accounts import links, mfa, services
+from vigil.accounts.forms import RolesForm
+from vigil.accounts.models import POWERFUL_ROLES, MfaResetRequest, RequestStatus, RoleChangeRequest
+from vigil.core import access_log
+from vigil.core.errors import InputError
+
+_admin = [login_required, permission_required("vigil.administer", raise_exception=True)]
+
+
+def administrators_only(view):
+    for deco in reversed(_admin):
+        view = deco(view)
+    return view
+
+
+def _pending():
+    return {
+        "mfa_requests": MfaResetRequest.objects.filter(status=RequestStatus.PENDING)
+        .select_related("user", "user__officer"),
+        "role_requests": RoleChangeRequest.objects.filter(status=RequestStatus.PENDING)
+        .select_related("officer", "officer__user", "requested_by"),
+    }
+
+
+@administrators_only
+@require_GET
+def users(request, error: str = "", status: int = 200):
+    accounts = (get_user_model().objects.select_related("officer", "officer__team").order_by("username"))
+    q = request.GET.get("q", "").strip()[:150]
+    if q:
+        accounts = accounts.filter(username__icontains=q) | accounts.filter(officer__name__icontains=q) \
+            | accounts.filter(officer__ref__iexact=q)
+    return render(request, "accounts/users.html", {"accounts": accounts[:200], "q": q, "error": error,
+                                                   "powerful": sorted(POWERFUL_ROLES), **_pending()}, status=status)
+
+
+def _user_page(request, username: str, *, error: str = "", link: str = "", notice: str = "", status: int = 200,
+               form=None):
+    user = services.get_user(username)
+    officer = getattr(user, "officer", None)
+    roles = sorted(officer.role_names) if officer else []
+    form = form or RolesForm(initial={"roles": roles})
+    return render(request, "accounts/user.html", {
+        "account": user, "account_officer": officer, "roles": roles, "form": form, "error": error, "link": link,
+        "notice": notice,
+        "has_device": mfa.has_confirmed_device(user), "is_self": user.pk == request.user.pk,
+        "role_requests": RoleChangeRequest.objects.filter(officer=officer).select_related("requested_by",
+                                                                                          "decided_by")[:20]
+        if officer else [],
+        "mfa_requests": MfaResetRequest.objects.filter(user=user).select_related("decided_by")[:20],
+    }, status=status)
+
+
+@administrators_only
+@require_GET
+def user(request, username: str):
+    try:
+        resp = _user_page(request, username)
+    except InputError as exc:
+        return users(request, error=str(exc), status=404)
+    access_log.record(actor=request.user, operation="consultation", record_type="user", record_ids=username,
+                      justification="account administration", detail="account page opened")
+    return resp
+
+
+def _absolute(request, token: str) -> str:
+    return request.build_absolute_uri(links.path_for(token))
+
+
+@administrators_only
+@require_POST
+def user_action(request, username: str, action: str):
+    try:
+        services.get_user(username)
+    except InputError as exc:
+        return users(request, error=str(exc), status=404)
+    try:
+        if action == "disable":
+            services.set_active(request.user, username, False)
+            return _user_page(request, username, notice="The account is disabled: its sessions, API tokens and "
+                                                        "open links stopped working.")
+        if action == "enable":
+            services.set_active(request.user, username, True)
+            return _user_page(request, username, notice="The account is enabled.")
+        if action == "reset-mfa":
+            token = services.reset_mfa(request.user, username)
+            return _user_page(request, username, link=_absolute(request, token))
+        if action == "roles":
+            form = RolesForm(request.POST)
+            if not form.is_valid():
+                return _user_page(request, username, error="Choose roles from the list.", form=form, status=400)
+            change = services.set_roles(request.user, username, form.cleaned_data["roles"])
+            if change.applied:
+                return _user_page(request, username, notice="The roles are changed.")
+            return _user_page(request, username, notice=f"Role change #{change.request.pk} is waiting for a second "
+                                                        "administrator to approve it.")
+    except InputError as exc:
+        return _user_page(request, username, error=str(exc), status=400)
+    return _user_page(request, username, error="That is not an action on an account.", status=404)
+
+
+def _decision(request) -> bool | None:
+    return {"approve": True, "refuse": False}.get(request.POST.get("decision", ""))
+
+
+@administrators_only
+@require_POST
+def mfa_request(request, pk: int):
+    approve = _decision(request)
+    if approve is None:
+        return users(request, error="Choose approve or refuse.", status=400)
+    try:
+        req, token = services.decide_mfa_reset(request.user, pk, approve=approve)
+    except InputError as exc:
+        return users(request, error=str(exc), status=400)
+    return _user_page(request, req.user.get_username(), link=_absolute(request, token) if token else "",
+                      notice=f"MFA reset request #{req.pk} is {req.status}.")
+
+
+@administrators_only
+@require_POST
+def role_request(request, pk: int):
+    approve = _decision(request)
+    if approve is None:
+        return users(request, error="Choose approve or refuse.", status=400)
+    try:
+        req = services.decide_role_change(request.user, pk, approve=approve)
+    except InputError as exc:
+        return users(request, error=str(exc), status=400)
+    if req.officer.user_id:
+        return _user_page(request, req.officer.user.get_username(), notice=f"Role change #{req.pk} is {req.status}.")
+    return users(request)
