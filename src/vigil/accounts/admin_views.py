@@ -33,7 +33,11 @@ def _pending():
 
 @administrators_only
 @require_GET
-def users(request, error: str = "", status: int = 200):
+def users(request):
+    return _users_page(request)
+
+
+def _users_page(request, error: str = "", status: int = 200):
     accounts = (get_user_model().objects.select_related("officer", "officer__team").order_by("username"))
     q = request.GET.get("q", "").strip()[:150]
     if q:
@@ -66,7 +70,7 @@ def user(request, username: str):
     try:
         resp = _user_page(request, username)
     except InputError as exc:
-        return users(request, error=str(exc), status=404)
+        return _users_page(request, error=str(exc), status=404)
     access_log.record(actor=request.user, operation="consultation", record_type="user", record_ids=username,
                       justification="account administration", detail="account page opened")
     return resp
@@ -82,7 +86,7 @@ def user_action(request, username: str, action: str):
     try:
         services.get_user(username)
     except InputError as exc:
-        return users(request, error=str(exc), status=404)
+        return _users_page(request, error=str(exc), status=404)
     try:
         if action == "disable":
             services.set_active(request.user, username, False)
@@ -117,11 +121,11 @@ def _decision(request) -> bool | None:
 def mfa_request(request, pk: int):
     approve = _decision(request)
     if approve is None:
-        return users(request, error="Choose approve or refuse.", status=400)
+        return _users_page(request, error="Choose approve or refuse.", status=400)
     try:
         req, token = services.decide_mfa_reset(request.user, pk, approve=approve)
     except InputError as exc:
-        return users(request, error=str(exc), status=400)
+        return _users_page(request, error=str(exc), status=400)
     return _user_page(request, req.user.get_username(), link=_absolute(request, token) if token else "",
                       notice=f"MFA reset request #{req.pk} is {req.status}.")
 
@@ -131,11 +135,11 @@ def mfa_request(request, pk: int):
 def role_request(request, pk: int):
     approve = _decision(request)
     if approve is None:
-        return users(request, error="Choose approve or refuse.", status=400)
+        return _users_page(request, error="Choose approve or refuse.", status=400)
     try:
         req = services.decide_role_change(request.user, pk, approve=approve)
     except InputError as exc:
-        return users(request, error=str(exc), status=400)
+        return _users_page(request, error=str(exc), status=400)
     if req.officer.user_id:
         return _user_page(request, req.officer.user.get_username(), notice=f"Role change #{req.pk} is {req.status}.")
-    return users(request)
+    return _users_page(request)
