@@ -240,3 +240,16 @@ def verify(progress=None, since: int | None = None) -> VerifyResult:
                        "entries were deleted or the log was replaced")
         return VerifyResult(checked, latest.last_id, problem, latest)
     return VerifyResult(checked, checkpoint=latest)
+
+
+def consulted(actor, record_type: str, refs: Iterable[str] | str, justification: str, detail: str = "") -> int:
+    """Log that a page, panel, list, export or API response showed these records: one call per page (and record
+    type) with the references it shows, blanks and repeats dropped. Returns how many entries were written.
+
+    ``justification`` must be true of every record listed: "own or team work" only for a list restricted to the
+    actor's work; otherwise the purpose of the role that reads it (e.g. "assurance (inspector)")."""
+    ids = [refs] if isinstance(refs, str) else [str(r) for r in dict.fromkeys(refs) if r]
+    if not ids:
+        return 0
+    return record(actor=actor, operation="consultation", record_type=record_type, record_ids=ids,
+                  justification=justification, detail=detail)
