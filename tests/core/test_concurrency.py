@@ -6,6 +6,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from tests.factories import person
 from vigil.core.breakglass import open_break_glass, review_break_glass
 from vigil.core.errors import InputError
 from vigil.core.models import BreakGlass
@@ -13,6 +14,7 @@ from vigil.core.models import BreakGlass
 
 @pytest.mark.django_db
 def test_a_second_review_of_the_same_break_glass_is_a_clear_conflict(org):
+    person("P1")
     bg = open_break_glass(user=org.user("offender_manager"), record_type="person", record_id="P1",
                           reason_code="live_incident", reason_text="CAD 1001 live incident at the address")
     pso = org.user("professional_standards")
@@ -27,6 +29,7 @@ def test_a_second_review_of_the_same_break_glass_is_a_clear_conflict(org):
 def test_simultaneous_reviews_on_postgresql_one_wins_one_is_told(org):
     if connection.vendor != "postgresql":
         pytest.skip("row locks (SELECT … FOR UPDATE) are a PostgreSQL behaviour; SQLite serialises whole writes")
+    person("P1")
     bg = open_break_glass(user=org.user("offender_manager"), record_type="person", record_id="P1",
                           reason_code="live_incident", reason_text="CAD 1002 live incident at the address")
     pso = org.user("professional_standards")

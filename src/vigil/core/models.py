@@ -70,7 +70,8 @@ class AccessLogEntry(models.Model):
 class BreakGlass(models.Model):
     """A justification entered *before* opening a record outside the officer's own work.
 
-    Every one is reviewed by professional standards.
+    It opens the record to read; a change needs a break-glass given for a change (``purpose``). Every one is
+    reviewed by professional standards.
     """
 
     class Reason(models.TextChoices):
@@ -81,7 +82,12 @@ class BreakGlass(models.Model):
         PARTNER_REQUEST = "partner_request", "Lawful request from a partner agency"
         OTHER = "other", "Other (explain)"
 
+    class Purpose(models.TextChoices):
+        READ = "read", "To read the record"
+        CHANGE = "change", "To change the record (also opens it to read)"
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glasses")
+    purpose = models.CharField(max_length=8, choices=Purpose.choices, default=Purpose.READ)
     record_type = models.CharField(max_length=32)
     record_id = models.CharField(max_length=128)
     reason_code = models.CharField(max_length=32, choices=Reason.choices)
@@ -100,3 +106,8 @@ class BreakGlass(models.Model):
 
     def __str__(self) -> str:
         return f"break-glass #{self.pk} {self.record_type}:{self.record_id}"
+
+    def justification(self) -> str:
+        """The access log's justification for what this break-glass opened."""
+        change = " for a change" if self.purpose == self.Purpose.CHANGE else ""
+        return f"break-glass #{self.pk}{change} ({self.reason_code}): {self.reason_text}"

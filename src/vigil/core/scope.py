@@ -88,6 +88,29 @@ class RestrictedQuerySet(models.QuerySet):
         return self.filter(dq) if dq is not None else self.none()
 
 
+OWN_WORK = "own or team work"
+
+# record type -> (model label, field holding the reference): what a break-glass may name (see ``record_model``).
+_record_types: dict[str, tuple[str, str]] = {}
+
+
+def record_type(name: str, model: str, ref_field: str = "ref") -> None:
+    """Register a kind of record that can be opened (and broken glass for) by its reference."""
+    _record_types[name] = (model, ref_field)
+
+
+def record_exists(name: str, ref: str) -> bool:
+    """Does a record of this registered type exist? ('search' names a query, not a record: always true.)"""
+    from django.apps import apps
+
+    if name == "search":
+        return True
+    if name not in _record_types:
+        return False
+    model, field = _record_types[name]
+    return apps.get_model(model)._default_manager.filter(**{field: ref}).exists()
+
+
 @dataclass(frozen=True)
 class Access:
     allowed: bool
@@ -108,9 +131,38 @@ def access(user, obj, *, action: str = "view", record_type: str, record_id: str)
     if manager.filter(pk=obj.pk).denied_to(user, action).exists():
         return Access(False, refused_reason="a professional-standards restriction prevents access to this record")
     if manager.filter(pk=obj.pk).restrict(user, action).exists():
-        return Access(True, justification="own or team work")
+        return Access(True, justification=OWN_WORK)
     bg = (BreakGlass.objects.filter(user=user, record_type=record_type, record_id=record_id,
                                     expires_at__gt=clock.now()).order_by("-at").first())
     if bg:
-        return Access(True, justification=f"break-glass #{bg.pk} ({bg.reason_code}): {bg.reason_text}")
+        return Access(True, justification=bg.justification())
     return Access(False, needs_break_glass=True)
+
+
+def change_justification(actor, obj, *, record_type: str, record_id: str, own_work: str = OWN_WORK) -> str:
+    """Why ``actor`` may change ``obj``, for the access log; raises AccessDenied when they may not.
+
+    Break-glass opens a record to *read*. A change outside one's own work needs a break-glass given for a
+    change, and the log names it; a restriction refuses a change as it refuses a read. A system actor (a
+    command, the sweep) acts under the caller's stated purpose, ``own_work``.
+    """
+    from vigil.core import clock
+    from vigil.core.errors import AccessDenied
+    from vigil.core.models import BreakGlass
+
+    if isinstance(actor, str):
+        return own_work
+    if officer_of(actor) is None:
+        raise AccessDenied("no officer record for this account")
+    manager = type(obj)._default_manager
+    if manager.filter(pk=obj.pk).denied_to(actor).exists():
+        raise AccessDenied("a professional-standards restriction prevents access to this record")
+    if manager.filter(pk=obj.pk).restrict(actor).exists():
+        return own_work
+    bg = (BreakGlass.objects.filter(user=actor, record_type=record_type, record_id=record_id,
+                                    purpose=BreakGlass.Purpose.CHANGE, expires_at__gt=clock.now())
+          .order_by("-at").first())
+    if bg is None:
+        raise AccessDenied("this record is outside your own work: a break-glass opens it to read only; to change "
+                           "it, give a break-glass justification for a change first")
+    return bg.justification()

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from vigil.accounts import mfa
 from vigil.accounts.forms import ReauthForm
 from vigil.core import access_log, clock
-from vigil.core.breakglass import review_break_glass
+from vigil.core.breakglass import changes_made, review_break_glass
 from vigil.core.errors import InputError
 from vigil.core.models import AccessLogEntry, BreakGlass
 
@@ -64,7 +64,11 @@ def break_glass_reviews(request):
             error = str(exc)
     pending = BreakGlass.objects.filter(reviewed_at=None).select_related("user", "user__officer").order_by("at")
     done = BreakGlass.objects.exclude(reviewed_at=None).select_related("user", "reviewed_by").order_by("-reviewed_at")
-    return render(request, "audit/break_glass.html", {"pending": pending[:100], "done": done[:50], "error": error})
+    pending = list(pending[:100])
+    changes = changes_made(pending)
+    for bg in pending:
+        bg.changes = changes.get(bg.pk, [])
+    return render(request, "audit/break_glass.html", {"pending": pending, "done": done[:50], "error": error})
 
 
 @login_required

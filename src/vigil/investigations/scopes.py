@@ -11,7 +11,7 @@ Professional-standards denials (``vigil.standards.denials``) are subtracted from
 """
 from django.db.models import Q
 
-from vigil.core.scope import grant
+from vigil.core.scope import grant, record_type
 from vigil.investigations.models import Allocation, BatchRun, Crime, CrimePerson
 from vigil.people.models import Person
 
@@ -50,3 +50,6 @@ def batch_runs_in_my_work(officer) -> Q:
 def people_in_crimes_i_investigate(officer) -> Q:
     crimes = Crime.objects.filter(_investigating(officer)).values("pk")
     return Q(pk__in=CrimePerson.objects.filter(crime__in=crimes).values("person_id"))
+
+
+record_type("crime", "investigations.Crime")  # opened (and broken glass for) by its reference

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from vigil.core.scope import grant, grant_q
+from vigil.core.scope import grant, grant_q, record_type
 from vigil.missing.models import MissingEpisode, OffenderLink
 from vigil.people.models import Person
 
@@ -41,3 +41,6 @@ def offender_links_in_my_work(officer) -> Q:
     if officer.has_role(*EPISODE_WORK):
         mine |= Q(episode__in=MissingEpisode.objects.filter(grant_q(MissingEpisode, officer)))
     return mine
+
+
+record_type("episode", "missing.MissingEpisode")  # opened (and broken glass for) by its reference

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from vigil.core import access_log
 from vigil.core.errors import InputError
-from vigil.core.scope import officer_of
+from vigil.core.scope import change_justification, officer_of
 from vigil.missing import links
 from vigil.missing.deadlines import local_date
 from vigil.missing.models import (
@@ -32,7 +32,12 @@ from vigil.people.models import Person
 WORK = "missing-child safeguarding: own or team work"
 
 
-def _log(actor, operation: str, episode: MissingEpisode, detail: str, justification: str = WORK) -> None:
+def _log(actor, operation: str, episode: MissingEpisode, detail: str, justification: str | None = None) -> None:
+    """Log a change to an episode: the actor's own work or a break-glass given for a change (else AccessDenied,
+    and the caller's transaction rolls back), unless the caller states its own lawful purpose."""
+    if justification is None:
+        justification = change_justification(actor, episode, record_type="episode", record_id=episode.ref,
+                                             own_work=WORK)
     access_log.record(actor=actor, operation=operation, record_type="episode", record_ids=episode.ref,
                       justification=justification, detail=detail)
 

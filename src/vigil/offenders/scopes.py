@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from vigil.core.scope import grant
+from vigil.core.scope import grant, record_type
 from vigil.offenders.models import Assessment, Escalation, Subject, Visit
 from vigil.people.models import Person
 
@@ -54,3 +54,6 @@ def visits_in_my_work(officer) -> Q:
 @grant(Escalation)
 def escalations_in_my_work(officer) -> Q:
     return Q(subject__in=_my_subjects(officer))
+
+
+record_type("subject", "offenders.Subject")  # opened (and broken glass for) by its reference

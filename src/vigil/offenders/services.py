@@ -15,7 +15,7 @@ from django.db.models import F
 from vigil.accounts.models import Officer, rank_at_least
 from vigil.core import access_log, clock, policy
 from vigil.core.errors import AccessDenied, InputError
-from vigil.core.scope import officer_of
+from vigil.core.scope import change_justification, officer_of
 from vigil.offenders import facts
 from vigil.offenders.calculators import CALCULATED_TOOLS
 from vigil.offenders.calculators.result import CodingError
@@ -64,7 +64,12 @@ def _supervisor(actor, what: str) -> Officer:
     return officer
 
 
-def _log(actor, subject: Subject, operation: str, detail: str, justification: str = OWN_WORK) -> None:
+def _log(actor, subject: Subject, operation: str, detail: str, justification: str | None = None) -> None:
+    """Log a change to a subject's record. Unless the caller states its own lawful purpose, the change must be
+    the actor's own work or covered by a break-glass given for a change (else AccessDenied, and the caller's
+    transaction rolls back)."""
+    if justification is None:
+        justification = change_justification(actor, subject, record_type="subject", record_id=subject.ref)
     access_log.record(actor=actor, operation=operation, record_type="subject", record_ids=subject.ref,
                       justification=justification, detail=detail)
 

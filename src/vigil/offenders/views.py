@@ -247,7 +247,7 @@ def _subject_form(request, ref: str, *, form_class, initial, save, title: str, d
     if request.method == "POST" and form.is_valid():
         try:
             save(s, form.cleaned_data)
-        except InputError as exc:
+        except (InputError, AccessDenied) as exc:
             _error(form, exc)
         else:
             messages.success(request, done)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from vigil.core.breakglass import open_break_glass
 from vigil.core.errors import InputError
 from vigil.core.models import BreakGlass
+from vigil.core.scope import record_exists
 from vigil.people.forms import BreakGlassForm, SearchForm
 from vigil.people.selectors import open_person, search_people
 from vigil.web.registry import person_sections
@@ -59,11 +60,20 @@ def break_glass(request):
     if record_type not in ("person", "search", "subject", "episode", "crime") or not record_id:
         return render(request, "web/error.html", {"title": "Nothing to open", "message": "No record was named."},
                       status=400)
-    form = BreakGlassForm(request.POST or None)
+    if not record_exists(record_type, record_id):
+        return render(request, "web/error.html", {"title": "Not found", "message": f"No such record: {record_id}."},
+                      status=404)
+    form = BreakGlassForm(request.POST or None,
+                          initial={"purpose": "change" if request.GET.get("purpose") == "change" else "read"})
     if request.method == "POST" and form.is_valid():
-        bg = open_break_glass(user=request.user, record_type=record_type, record_id=record_id,
-                              reason_code=form.cleaned_data["reason_code"],
-                              reason_text=form.cleaned_data["reason_text"])
+        try:
+            bg = open_break_glass(user=request.user, record_type=record_type, record_id=record_id,
+                                  reason_code=form.cleaned_data["reason_code"],
+                                  reason_text=form.cleaned_data["reason_text"], purpose=form.cleaned_data["purpose"])
+        except InputError as exc:
+            form.add_error(None, str(exc))
+            return render(request, "people/break_glass.html", {"form": form, "record_type": record_type,
+                                                               "record_id": record_id}, status=400)
         if record_type == "person":
             return redirect("people:person", ref=record_id)
         if record_type == "subject":
