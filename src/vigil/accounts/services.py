@@ -120,6 +120,14 @@ def add_user(*, username: str, officer_ref: str, password: str | None = None, ac
     return user, token
 
 
+def issue_link(actor, user, purpose: str) -> str:
+    """A fresh one-time link for an account (replacing any open one), logged; returns its token."""
+    with transaction.atomic():
+        token = links.issue(user, purpose, issued_by=_name(actor))
+        _log(actor, user.get_username(), f"one-time {purpose} link issued (valid {links.LINK_HOURS} hours)")
+    return token
+
+
 @dataclass
 class LinkResult:
     user: object

@@ -45,7 +45,22 @@ class Command(VigilCommand):
                 self.stdout.write(f"  {username:<13} {u.officer.name:<34} {description}")
         mfa = "on: enrol an authenticator at first sign-in" if settings.VIGIL_MFA_REQUIRED else \
             "OFF for the demo (shown in a banner); production refuses to start without it"
-        self.stdout.write(f"MFA: {mfa}")
+        from vigil.accounts.mfa import enrol_with_password_allowed, has_confirmed_device
+        if settings.VIGIL_MFA_REQUIRED and not enrol_with_password_allowed():
+            # Outside VIGIL_ENV=demo a password alone never enrols an authenticator: each login gets its link.
+            from vigil.accounts.links import path_for
+            from vigil.accounts.models import LinkPurpose
+            from vigil.accounts.services import issue_link
+            self.stdout.write("MFA: on. Each demo login enrols its authenticator once, through its one-time link "
+                              "(valid 72 hours; it asks for the password above):")
+            base = f"http://{opts['host']}:{opts['port']}"
+            for username, *_rest in PERSONAS:
+                u = users.get(username)
+                if u is not None and not has_confirmed_device(u):
+                    token = issue_link("system:demo", u, LinkPurpose.ENROL)
+                    self.stdout.write(f"  {username:<13} {path_for(token, base)}")
+        else:
+            self.stdout.write(f"MFA: {mfa}")
         if opts["no_serve"]:
             return
         self.stdout.write(f"Serving on http://{opts['host']}:{opts['port']}/  (Ctrl-C to stop)")
