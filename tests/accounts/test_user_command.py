@@ -106,6 +106,7 @@ def test_set_roles_for_a_powerful_role_waits_and_the_requester_cannot_approve(or
     assert "second administrator must approve" in _refused(capsys, "approve-role", str(req.pk), "--by",
                                                            "administrator")
     assert _roles(om) == {"offender_manager"}
+    assert f"role change #{req.pk}: offender_manager: grant professional_standards" in _run(capsys, "pending")
     out = _run(capsys, "approve-role", str(req.pk), "--by", admin2.username)
     assert "approved by admin2" in out
     assert _roles(om) == {"offender_manager", "professional_standards"}
@@ -128,7 +129,7 @@ def test_set_roles_for_ordinary_roles_applies_at_once(org, capsys):
 
 
 def test_every_subcommand_has_help(capsys):
-    for sub in ("add", "reset-mfa", "disable", "enable", "set-roles", "approve-role", "refuse-role"):
+    for sub in ("add", "reset-mfa", "disable", "enable", "set-roles", "approve-role", "refuse-role", "pending"):
         with pytest.raises(SystemExit) as exc:
             call_command("user", sub, "--help")
         assert exc.value.code == 0

@@ -20,7 +20,7 @@ class Command(VigilCommand):
         sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
 
         add = sub.add_parser("add", help="a login for an officer; prints its one-time activation link")
-        add.add_argument("username")
+        add.add_argument("username", help="the account's username")
         add.add_argument("--officer", required=True, help="the officer id the login belongs to")
         add.add_argument("--base-url", default=None, help=_BASE_URL_HELP)
         add.add_argument("--password-stdin", action="store_true",
@@ -29,20 +29,20 @@ class Command(VigilCommand):
 
         reset = sub.add_parser("reset-mfa", help="remove a user's authenticator and recovery codes; prints a "
                                                  "one-time link to enrol a new one (their password is asked too)")
-        reset.add_argument("username")
+        reset.add_argument("username", help="the account's username")
         reset.add_argument("--by", default=None, metavar="ADMIN", help="the administrator doing it (logged)")
         reset.add_argument("--base-url", default=None, help=_BASE_URL_HELP)
 
         for name, text in (("disable", "stop an account at once: its sessions, API tokens and links stop working"),
                            ("enable", "let a disabled account sign in again")):
             p = sub.add_parser(name, help=text)
-            p.add_argument("username")
+            p.add_argument("username", help="the account's username")
             p.add_argument("--by", default=None, metavar="ADMIN", help="the administrator doing it (logged)")
 
         roles = sub.add_parser("set-roles", help="give an officer exactly these roles; granting professional_"
                                                  "standards, auditor or administrator creates a request that a "
                                                  "second administrator approves")
-        roles.add_argument("username")
+        roles.add_argument("username", help="the account's username")
         roles.add_argument("roles", nargs="+", metavar="ROLE",
                            help="offender_manager, supervisor, senior_officer, investigator, allocation_manager, "
                                 "missing_persons_coordinator, exploitation_analyst, professional_standards, "
@@ -54,6 +54,8 @@ class Command(VigilCommand):
                                                       "nor one to your own roles)")
         approve.add_argument("request", type=int, metavar="REQUEST", help="the request number set-roles printed")
         approve.add_argument("--by", required=True, metavar="ADMIN", help="the approving administrator")
+
+        sub.add_parser("pending", help="list the role changes and lost-authenticator requests waiting for a decision")
 
         refuse = sub.add_parser("refuse-role", help="refuse (or withdraw) a pending role change")
         refuse.add_argument("request", type=int, metavar="REQUEST")
@@ -93,10 +95,28 @@ class Command(VigilCommand):
                     f"role change #{change.request.pk} for {opts['username']} is waiting for a second administrator "
                     f"(it grants {', '.join(change.granted)}): "
                     f"vigil user approve-role {change.request.pk} --by ADMIN")
+        elif action == "pending":
+            self._pending()
         elif action in ("approve-role", "refuse-role"):
             approver = services.admin_user(opts["by"])
             req = services.decide_role_change(approver, opts["request"], approve=action == "approve-role")
             self.stdout.write(f"role change #{req.pk} {req.status} by {approver.get_username()}")
+
+    def _pending(self) -> None:
+        from vigil.accounts.models import MfaResetRequest, RequestStatus, RoleChangeRequest
+        roles = RoleChangeRequest.objects.filter(status=RequestStatus.PENDING).select_related("officer__user")
+        resets = MfaResetRequest.objects.filter(status=RequestStatus.PENDING).select_related("user")
+        if not roles and not resets:
+            self.stdout.write("nothing is waiting for a decision")
+        for r in roles:
+            who = r.officer.user.username if r.officer.user_id else f"officer {r.officer.ref}"
+            change = "; ".join(filter(None, ["grant " + ", ".join(r.granted) if r.granted else "",
+                                             "remove " + ", ".join(r.removed) if r.removed else ""]))
+            self.stdout.write(f"role change #{r.pk}: {who}: {change} (asked by {r.requested_by_name}, "
+                              f"{r.requested_at:%Y-%m-%d %H:%M})")
+        for r in resets:
+            self.stdout.write(f"lost authenticator #{r.pk}: {r.user.username} ({r.requested_at:%Y-%m-%d %H:%M}); "
+                              "an administrator approves it in the web app, or runs 'vigil user reset-mfa'")
 
     def _check_base(self, opts) -> None:
         self._link("x", opts)  # a bad --base-url is refused before anything changes
