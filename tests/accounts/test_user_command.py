@@ -65,6 +65,7 @@ def test_user_add_with_vigil_password_still_needs_the_link_to_enrol(org, monkeyp
     (["approve-role", "999", "--by", "administrator"], "no role change request #999"),
     (["disable", "administrator", "--by", "administrator"], "your own account"),
     (["reset-mfa", "administrator", "--by", "administrator"], "your own authenticator"),
+    (["reactivate", "ghost"], "no user 'ghost'"),
 ])
 def test_bad_input_is_one_line_exit_2_and_changes_nothing(org, monkeypatch, capsys, args, message):
     monkeypatch.delenv("VIGIL_PASSWORD", raising=False)
@@ -83,6 +84,16 @@ def test_reset_mfa_removes_the_authenticator_and_prints_an_enrol_link(org, capsy
     assert not TOTPDevice.objects.filter(user=org.user("offender_manager")).exists()
     assert AccessLogEntry.objects.filter(record_type="user", record_id="offender_manager", actor="administrator",
                                          detail__contains="authenticator and recovery codes removed").exists()
+
+
+def test_reactivate_clears_a_forgotten_password_and_prints_an_activation_link(org, capsys):
+    out = _run(capsys, "reactivate", "offender_manager")
+    user = org.user("offender_manager")
+    user.refresh_from_db()
+    assert not user.has_usable_password() and not TOTPDevice.objects.filter(user=user).exists()
+    token = out.strip().splitlines()[-1].rstrip("/").rsplit("/", 1)[1]
+    assert AccountLink.objects.get(user=user, used_at=None, revoked_at=None).purpose == "activate"
+    assert Client().get(f"/accounts/activate/{token}/").status_code == 302
 
 
 def test_disable_and_enable(org, capsys):
@@ -129,7 +140,8 @@ def test_set_roles_for_ordinary_roles_applies_at_once(org, capsys):
 
 
 def test_every_subcommand_has_help(capsys):
-    for sub in ("add", "reset-mfa", "disable", "enable", "set-roles", "approve-role", "refuse-role", "pending"):
+    for sub in ("add", "reset-mfa", "disable", "enable", "set-roles", "approve-role", "refuse-role", "pending",
+                "reactivate"):
         with pytest.raises(SystemExit) as exc:
             call_command("user", sub, "--help")
         assert exc.value.code == 0

@@ -264,6 +264,28 @@ def reset_mfa(actor, username: str) -> str:
     return token
 
 
+def reactivate(actor, username: str) -> str:
+    """A forgotten password: the account's password and authenticator are cleared and a new activation link is
+    issued. Command line only (its operator already holds the database): in the web app a single administrator
+    who saw the link could take the account over."""
+    if not isinstance(actor, str):
+        raise InputError("a new activation link is issued on the command line only (vigil user reactivate)")
+    user = get_user(username)
+    if not user.is_active:
+        raise InputError(f"{username!r} is disabled; enable it first")
+    with transaction.atomic():
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        mfa.remove_devices(user)
+        MfaResetRequest.objects.filter(user=user, status=RequestStatus.PENDING).update(
+            status=RequestStatus.APPROVED, decided_at=clock.now())
+        token = links.issue(user, LinkPurpose.ACTIVATE, issued_by=_name(actor))
+        _log(actor, username, "password cleared, authenticator and recovery codes removed; one-time activation "
+                              f"link issued (valid {links.LINK_HOURS} hours)")
+    end_sessions(user)
+    return token
+
+
 def decide_mfa_reset(actor, request_id: int, *, approve: bool) -> tuple[MfaResetRequest, str | None]:
     """Approve (returns the enrol link's token) or refuse a lost-authenticator request. Nobody approves their
     own."""

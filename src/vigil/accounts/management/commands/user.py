@@ -33,6 +33,11 @@ class Command(VigilCommand):
         reset.add_argument("--by", default=None, metavar="ADMIN", help="the administrator doing it (logged)")
         reset.add_argument("--base-url", default=None, help=_BASE_URL_HELP)
 
+        react = sub.add_parser("reactivate", help="a forgotten password: clear the password and authenticator "
+                                                  "and print a new one-time activation link")
+        react.add_argument("username", help="the account's username")
+        react.add_argument("--base-url", default=None, help=_BASE_URL_HELP)
+
         for name, text in (("disable", "stop an account at once: its sessions, API tokens and links stop working"),
                            ("enable", "let a disabled account sign in again")):
             p = sub.add_parser(name, help=text)
@@ -81,6 +86,13 @@ class Command(VigilCommand):
             token = services.reset_mfa(self._actor(opts, "system:user-reset-mfa"), opts["username"])
             self.stdout.write(f"authenticator of {opts['username']} removed; they enrol a new one through this "
                               f"one-time link (valid {links.LINK_HOURS} hours, asks for their password too):")
+            self.stdout.write(self._link(token, opts))
+        elif action == "reactivate":
+            self._check_base(opts)
+            token = services.reactivate("system:user-reactivate", opts["username"])
+            self.stdout.write(f"password and authenticator of {opts['username']} cleared; they choose a new "
+                              f"password and enrol through this one-time activation link (valid "
+                              f"{links.LINK_HOURS} hours):")
             self.stdout.write(self._link(token, opts))
         elif action in ("disable", "enable"):
             services.set_active(self._actor(opts, f"system:user-{action}"), opts["username"], action == "enable")
