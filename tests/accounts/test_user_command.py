@@ -66,10 +66,14 @@ def test_user_add_with_vigil_password_still_needs_the_link_to_enrol(org, monkeyp
     (["disable", "administrator", "--by", "administrator"], "your own account"),
     (["reset-mfa", "administrator", "--by", "administrator"], "your own authenticator"),
     (["reactivate", "ghost"], "no user 'ghost'"),
+    (["reset-mfa", "never"], "never activated"),
 ])
 def test_bad_input_is_one_line_exit_2_and_changes_nothing(org, monkeypatch, capsys, args, message):
     monkeypatch.delenv("VIGIL_PASSWORD", raising=False)
     factories.officer(org.teams["om"], roles=["offender_manager"], ref="O-X")
+    if args[-1] == "never":
+        from vigil.accounts.services import add_user
+        add_user(username="never", officer_ref="O-X")
     before = (AccessLogEntry.objects.filter(outcome="allowed").count(), AccountLink.objects.count(),
               OfficerRole.objects.count(), TOTPDevice.objects.count())
     assert message in _refused(capsys, *args)

@@ -251,6 +251,9 @@ def reset_mfa(actor, username: str) -> str:
     if _is_self(actor, user):
         _log(actor, username, "MFA reset of one's own account refused", outcome="refused")
         raise InputError("you cannot reset your own authenticator; another administrator must do it")
+    if not user.has_usable_password():
+        raise InputError(f"{username!r} has no password yet (never activated, or reactivated): an enrol link would "
+                         f"not work; issue a new activation link with 'vigil user reactivate {username}'")
     with transaction.atomic():
         now = clock.now()
         pending = list(MfaResetRequest.objects.select_for_update().filter(user=user, status=RequestStatus.PENDING))
