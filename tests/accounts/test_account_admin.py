@@ -259,3 +259,19 @@ def test_five_failures_from_one_address_lock_that_address_whatever_the_usernames
     resp = Client(REMOTE_ADDR="10.1.1.1").post("/login/", {"username": "supervisor",
                                                            "password": factories.PASSWORD})
     assert resp.status_code == 302 and resp.url == "/mfa/verify/"
+
+
+def test_the_admin_site_shows_no_users_or_authenticators_to_edit(org, login):
+    c = login(org.user("administrator"))
+    assert c.get("/admin/auth/user/").status_code in (403, 404)
+    assert c.get("/admin/otp_totp/totpdevice/").status_code in (403, 404)
+    assert c.get("/admin/accounts/accountlink/add/").status_code == 403
+
+
+def test_administrators_find_accounts_by_username_name_or_officer_id(org, login):
+    c = login(org.user("administrator"))
+    page = c.get("/accounts/users/?q=supervisor").content.decode()
+    assert ">supervisor</a>" in page and ">offender_manager</a>" not in page
+    ref = org.officers["auditor"].ref
+    assert ">auditor</a>" in c.get(f"/accounts/users/?q={ref}").content.decode()
+    assert c.get("/accounts/users/nobody-here/").status_code == 404
