@@ -109,3 +109,32 @@ def test_lost_authenticator_reset_is_approved_by_an_administrator_and_the_office
     details = " | ".join(AccessLogEntry.objects.filter(record_type="user", record_id=om.username)
                          .values_list("detail", flat=True))
     assert "requested" in details and "approved" in details and "authenticator enrolled" in details
+
+
+def test_a_powerful_role_waits_for_a_second_administrator(page, chromium, live_server, org):
+    admin2 = factories.officer(org.teams["adm"], roles=["administrator"], rank="staff", username="admin2",
+                               name="staff Second Administrator").user
+    sign_in(page, org.user("administrator"))
+    page.goto("/accounts/users/offender_manager/")
+    page.get_by_label("professional standards").check()
+    page.get_by_role("button", name="Save roles").click()
+    assert page.get_by_text("is waiting for a second administrator to approve it").is_visible()
+    assert not org.officers["offender_manager"].has_role("professional_standards")
+    page.get_by_role("link", name="All accounts").click()
+    assert page.get_by_text("you asked: another administrator approves").is_visible()  # no Approve button
+    _shot(page, "11-role-change-requested")
+
+    other = chromium.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    second = other.new_page()
+    second.set_default_timeout(15000)
+    try:
+        sign_in(second, admin2)
+        second.goto("/accounts/users/")
+        second.get_by_role("button", name="Approve role change #").click()
+        assert second.get_by_text("is approved").is_visible()
+        _shot(second, "12-role-change-approved-by-second-administrator")
+    finally:
+        other.close()
+    officer = org.officers["offender_manager"]
+    officer.__dict__.pop("_role_cache", None)
+    assert officer.has_role("professional_standards")
