@@ -275,3 +275,16 @@ def test_administrators_find_accounts_by_username_name_or_officer_id(org, login)
     ref = org.officers["auditor"].ref
     assert ">auditor</a>" in c.get(f"/accounts/users/?q={ref}").content.decode()
     assert c.get("/accounts/users/nobody-here/").status_code == 404
+
+
+def test_the_admin_site_cannot_move_an_account_to_another_officer(org, login):
+    """Linking one's login to a professional-standards officer would hand over that officer's roles."""
+    c = login(org.user("administrator"))
+    psd = org.officers["professional_standards"]
+    psd_user = psd.user
+    resp = c.post(f"/admin/accounts/officer/{psd.pk}/change/", {
+        "ref": psd.ref, "name": psd.name, "rank": psd.rank, "team": psd.team_id, "joined": "2015-01-01",
+        "pip_level": 2, "active": "on", "user": org.user("administrator").pk})
+    assert resp.status_code == 302, resp.content.decode()[:300]
+    psd.refresh_from_db()
+    assert psd.user_id == psd_user.pk
