@@ -135,7 +135,7 @@ def record(
             prev = h
         AccessLogEntry.objects.bulk_create(rows, batch_size=2000)
         if log_anchor.checkpoint_due():
-            transaction.on_commit(_checkpoint_quietly)
+            checkpoint_on_commit()
     return len(ids)
 
 
@@ -147,6 +147,12 @@ def checkpoint() -> log_anchor.Checkpoint | None:
         return None
     return log_anchor.write_checkpoint(last["id"], last["entry_hash"],
                                        clock.now().astimezone(clock.dt.UTC).isoformat(timespec="seconds"))
+
+
+def checkpoint_on_commit() -> None:
+    """Checkpoint once the current transaction commits (a witness that cannot be written is logged as an
+    error and never fails the work that committed; ``vigil audit verify`` then reports the gap)."""
+    transaction.on_commit(_checkpoint_quietly)
 
 
 def _checkpoint_quietly() -> None:

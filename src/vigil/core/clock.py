@@ -38,11 +38,32 @@ def set_clock(fn: Callable[[], dt.datetime] | None) -> None:
     _now = fn or _system_now
 
 
-def parse_as_of(text: str) -> dt.date:
-    """Parse a YYYY-MM-DD as-of date, raising InputError with one clear line."""
+EARLIEST = dt.date(1900, 1, 1)  # no record Vigil holds, and no question asked of it, is older
+YEARS_AHEAD = 10  # planning looks ahead; nothing looks further
+
+
+def latest() -> dt.date:
+    """The furthest date Vigil answers for: ``YEARS_AHEAD`` years after today."""
+    t = today()
+    return t.replace(year=t.year + YEARS_AHEAD, day=min(t.day, 28))
+
+
+def in_range(day: dt.date, what: str = "--as-of") -> dt.date:
+    """``day`` if Vigil can answer for it; else InputError with one line (one rule for web, API and CLI)."""
+    from vigil.core.errors import InputError
+
+    if not EARLIEST <= day <= latest():
+        raise InputError(f"{what} {day.isoformat()} is outside the dates Vigil answers for "
+                         f"({EARLIEST.isoformat()} to {latest().isoformat()})")
+    return day
+
+
+def parse_as_of(text: str, what: str = "--as-of") -> dt.date:
+    """Parse a YYYY-MM-DD as-of date within the range Vigil answers for, raising InputError with one clear line."""
     from vigil.core.errors import InputError
 
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except (TypeError, ValueError):
-        raise InputError(f"--as-of {text!r} is not a date in the form YYYY-MM-DD") from None
+        raise InputError(f"{what} {text!r} is not a date in the form YYYY-MM-DD") from None
+    return in_range(day, what)

@@ -5,9 +5,12 @@ is updated in place (its ``since`` and ``opened_as_of`` are kept).
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 
 from vigil.core import access_log, policy
 from vigil.sweep.models import SEVERITY_RANK, Alert
@@ -58,13 +61,39 @@ def reconcile(as_of: dt.date, findings: list[Finding], codes: set[str]) -> dict[
     return {"opened": len(to_create), "updated": len(to_update) + len(seen), "closed": len(stale)}
 
 
+_SWEEP_LOCK_KEY = 0x5649_4732  # "VIG2": one sweep at a time on PostgreSQL
+
+
+@contextlib.contextmanager
+def _one_sweep_at_a_time():
+    """A second sweep waits for the first instead of failing. PostgreSQL: an advisory lock held by the sweep's
+    transaction. SQLite (one machine by nature): a lock file beside the data, held while the sweep runs."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    path = settings.VAR_DIR / "sweep.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def run_sweep(as_of: dt.date, *, actor="system:sweep", progress=None) -> tuple[list[Finding], dict[str, int]]:
-    findings, codes = evaluate(as_of, progress=progress)
-    counts = reconcile(as_of, findings, codes)
-    access_log.record(actor=actor, operation="consultation", record_type="sweep", record_ids=as_of.isoformat(),
-                      justification="daily rule sweep (statutory public-protection duties)",
-                      detail=f"{len(findings)} alert(s) open; {counts}")
-    transaction.on_commit(access_log.checkpoint)  # every sweep anchors the log's head outside the database
+    """Evaluate and reconcile in one transaction: a sweep killed halfway leaves nothing of itself (no escalation
+    without its alert), and concurrent sweeps run one after the other."""
+    with _one_sweep_at_a_time(), transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", [_SWEEP_LOCK_KEY])
+        findings, codes = evaluate(as_of, progress=progress)
+        counts = reconcile(as_of, findings, codes)
+        access_log.record(actor=actor, operation="consultation", record_type="sweep", record_ids=as_of.isoformat(),
+                          justification="daily rule sweep (statutory public-protection duties)",
+                          detail=f"{len(findings)} alert(s) open; {counts}")
+        access_log.checkpoint_on_commit()  # every sweep anchors the log's head outside the database
     return sort_findings(findings), counts
 
 

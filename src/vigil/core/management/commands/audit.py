@@ -1,3 +1,5 @@
+from django.core.management.base import CommandError
+
 from vigil.core import access_log, log_anchor
 from vigil.core.command import VigilCommand
 from vigil.core.errors import InputError
@@ -25,7 +27,10 @@ class Command(VigilCommand):
                 raise InputError(f"--since {opts['since']!r} is not a checkpoint number (1, 2, ...)")
             since = int(opts["since"])
         if opts["action"] == "checkpoint":
-            mark = access_log.checkpoint()
+            try:
+                mark = access_log.checkpoint()
+            except OSError as exc:
+                raise CommandError(f"cannot write the witness: {exc.strerror}: {exc.filename}") from None
             if mark is None:
                 self.stdout.write("the access log is empty: nothing to checkpoint")
             else:

@@ -1,7 +1,6 @@
 """``vigil plan``: propose unannounced visit dates and times for an officer's caseload."""
 from __future__ import annotations
 
-import csv
 import json
 
 from rich.console import Console
@@ -10,6 +9,7 @@ from vigil.accounts.models import Officer
 from vigil.core import clock
 from vigil.core.command import VigilCommand
 from vigil.core.errors import InputError
+from vigil.core.exports import csv_writer
 from vigil.offenders.services import plan_visits
 
 
@@ -45,7 +45,7 @@ class Command(VigilCommand):
             self.stdout.write(json.dumps(rows, indent=1))
             return
         if opts["csv"]:
-            w = csv.writer(self.stdout)
+            w = csv_writer(self.stdout)
             w.writerow(["date", "from", "to", "subject", "risk_level", "due", "why"])
             for r in rows:
                 w.writerow([r["date"], r["from"], r["to"], r["subject"], r["risk_level"], r["due"],
