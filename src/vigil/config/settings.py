@@ -180,6 +180,8 @@ if VIGIL_PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = os.environ.get("VIGIL_SSL_REDIRECT", "1") == "1"
+    # TLS ends at the proxy in front (docs/operations.md), which sets X-Forwarded-Proto and strips the client's.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 
