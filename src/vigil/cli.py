@@ -23,6 +23,8 @@ COMMANDS = {
     "plan": "propose unannounced visit dates and times for an officer's caseload",
     "policy": "show force policy and its versions",
     "database": "PostgreSQL least privilege: 'database roles' creates the owner and application roles",
+    "backup": "write the whole database to one checksummed file (--out FILE; logged as a disclosure)",
+    "restore": "load a backup into an empty database, on SQLite or PostgreSQL (everything or nothing)",
 }
 
 # Management command names that differ from the vigil command (Python keywords cannot be module names).
