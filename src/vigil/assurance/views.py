@@ -14,6 +14,7 @@ from vigil.assurance.selectors import figures
 from vigil.core import access_log
 from vigil.sweep.models import SEVERITY_RANK, Alert
 from vigil.web.asof import as_of
+from vigil.web.shown import alert_refs, alert_texts, log_shown
 
 
 def _level(request):
@@ -55,6 +56,8 @@ def records(request):
     access_log.record(actor=request.user, operation="consultation", record_type="alert_list",
                       record_ids=f"{ind.key}@{level.param}@{day}", justification="assurance drill-down",
                       detail=f"{len(alerts)} alert(s) listed")
+    log_shown(request.user, alert_refs(alerts), texts=alert_texts(alerts), justification="assurance drill-down",
+              detail=f"records behind the figure {ind.key} at {level.param}, as of {day}")
     return render(request, "assurance/records.html", {"ind": ind, "alerts": alerts, "level": level, "day": day})
 
 

@@ -37,7 +37,9 @@ def index(request):
                           record_ids=f"{record_type}:{record_id}" if record_id else f"actor:{actor}",
                           justification="lawfulness check / self-monitoring (s.62(4))",
                           detail=f"{len(entries)} log entries shown")
-    refused = AccessLogEntry.objects.filter(outcome="refused").order_by("-id")[:50]
+    refused = list(AccessLogEntry.objects.filter(outcome="refused").order_by("-id")[:50])
+    from vigil.web.panels import log_entries_shown
+    log_entries_shown(request.user, [*(entries or []), *refused], "access-log page")
     return render(request, "audit/index.html", {"entries": entries, "record_type": record_type,
                                                 "record_id": record_id, "actor": actor, "refused": refused})
 
@@ -68,6 +70,9 @@ def break_glass_reviews(request):
     changes = changes_made(pending)
     for bg in pending:
         bg.changes = changes.get(bg.pk, [])
+    done = list(done[:50])
+    from vigil.web.panels import log_break_glass_shown
+    log_break_glass_shown(request.user, [*pending, *done], "break-glass review page")
     return render(request, "audit/break_glass.html", {"pending": pending, "done": done[:50], "error": error})
 
 

@@ -12,7 +12,7 @@ from vigil.core import access_log, clock
 from vigil.core.errors import AccessDenied, InputError
 from vigil.investigations import services
 from vigil.investigations.recommendation import recommend
-from vigil.investigations.selectors import current_allocations, open_crime, queue
+from vigil.investigations.selectors import current_allocations, log_recommendation, open_crime, queue
 
 
 class CrimeSummary(serializers.Serializer):
@@ -87,7 +87,9 @@ def crime_recommendation(request, ref: str):
     """The same shape as ``vigil recommend --json``; ``?as_of=YYYY-MM-DD``."""
     _require(request, "vigil.allocate_crimes")
     crime = _crime(request, ref, "allocation recommendation (API)")
-    return Response(recommend(crime, as_of=_as_of(request)).as_json())
+    rec = recommend(crime, as_of=_as_of(request))
+    log_recommendation(request.user, rec, [*rec.eligible, *rec.ineligible])
+    return Response(rec.as_json())
 
 
 @extend_schema(request=inline_serializer("Allocate", {"officer": serializers.CharField(),

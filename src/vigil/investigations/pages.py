@@ -1,4 +1,5 @@
 """Navigation, "my work" panels and the person page's crimes section for investigation allocation."""
+from vigil.core import access_log
 from vigil.investigations.selectors import my_crimes, queue
 from vigil.web.registry import nav, panel, person_section
 
@@ -11,7 +12,10 @@ nav("Allocation policy", "investigations:policy", perm="vigil.edit_policy", orde
 @panel("crime_queue", template="investigations/panel_queue.html", perm="vigil.allocate_crimes", order=20)
 def crime_queue(request, as_of):
     qs = queue(actor=request.user, as_of=as_of)
-    return {"total": qs.count(), "oldest": qs.order_by("reported", "ref")[:5]}
+    oldest = list(qs.order_by("reported", "ref")[:5])
+    access_log.consulted(request.user, "crime", [c.ref for c in oldest], "own or team work",
+                         "home page: crime queue, oldest")
+    return {"total": qs.count(), "oldest": oldest}
 
 
 @panel("my_crimes", template="investigations/panel_my_crimes.html", perm="vigil.view_crimes", order=21)
@@ -20,10 +24,7 @@ def crimes_for_me(request, as_of):
     crimes = list(qs[:20])
     if not crimes:
         return None
-    from vigil.core import access_log
-
-    access_log.record(actor=request.user, operation="consultation", record_type="crime",
-                      record_ids=[c.ref for c in crimes], justification="own or team work", detail="my crimes")
+    access_log.consulted(request.user, "crime", [c.ref for c in crimes], "own or team work", "home page: my crimes")
     return {"crimes": crimes, "total": qs.count()}
 
 
@@ -38,4 +39,6 @@ def crimes_of_person(request, person):
                  .select_related("crime").order_by("-crime__reported")[:50])
     if not links:
         return None
+    access_log.consulted(request.user, "crime", [link.crime.ref for link in links], "own or team work",
+                         f"person page {person.ref}: crimes")
     return {"title": "Crimes", "template": "investigations/person_crimes.html", "links": links}

@@ -184,3 +184,12 @@ def crimes_q_for_team(team_id: int | None, borough_id: int | None) -> Q:
     if borough_id:
         return Q(team__borough_id=borough_id)
     return Q()
+
+
+def log_recommendation(actor, rec, candidates) -> None:
+    """A recommendation's reasons name other crimes (continuity: "already investigating CR0004106"), which may lie
+    outside the viewer's work: they are logged under the allocation purpose, with the reasons shown."""
+    from vigil.web.shown import log_shown
+
+    log_shown(actor, {}, texts=[r for c in candidates for r in c.reasons], justification="allocation management",
+              detail=f"named in the reasons of the recommendation for crime {rec.crime.ref}")

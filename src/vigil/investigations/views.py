@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from vigil.core import access_log
 from vigil.core import policy as core_policy
 from vigil.core.errors import InputError
 from vigil.core.models import PolicyVersion
@@ -21,9 +22,17 @@ from vigil.investigations.forms import AllocateForm, AssessForm, BatchForm, Matr
 from vigil.investigations.models import BatchRun, Crime
 from vigil.investigations.recommendation import recommend
 from vigil.investigations.rules import CrimeRules
-from vigil.investigations.selectors import current_allocations, open_crime, people_of, prioritised, queue
+from vigil.investigations.selectors import (
+    current_allocations,
+    log_recommendation,
+    open_crime,
+    people_of,
+    prioritised,
+    queue,
+)
 from vigil.investigations.workload import below_required_level, workload
 from vigil.web.asof import as_of
+from vigil.web.shown import log_shown
 
 QUEUE_PAGE = 50
 SHOWN_INELIGIBLE = 50
@@ -61,6 +70,8 @@ def queue_page(request):
     crimes = Crime.objects.select_related("team").in_bulk([pk for pk, _, _ in page.object_list])
     rows = [{"crime": crimes[pk], "requirement": req, "priority": p, "offence": crimes[pk].offence}
             for pk, p, req in page.object_list]
+    access_log.consulted(request.user, "crime", [r["crime"].ref for r in rows], "own or team work",
+                         f"crime queue ({label}), page {page.number}")
     return render(request, "investigations/queue.html", {
         "rows": rows, "page": page, "scope": scope, "scope_label": label, "scopes": _scopes(request.officer),
         "batch_form": BatchForm(initial={"scope": scope}, scopes=_scopes(request.officer)),
@@ -88,6 +99,8 @@ def _crime_page(request, crime, *, allocate_form=None, assess_form=None, status=
     pol = core_policy.current()
     rules = CrimeRules(pol)
     rec = recommend(crime, as_of=day, pol=pol) if request.user.has_perm("vigil.allocate_crimes") else None
+    if rec is not None:
+        log_recommendation(request.user, rec, [*rec.eligible[:125], *rec.ineligible[:SHOWN_INELIGIBLE]])
     if rec is not None and allocate_form is None:
         allocate_form = AllocateForm(eligible=rec.eligible, ineligible=rec.ineligible[:SHOWN_INELIGIBLE])
     if assess_form is None:
@@ -132,6 +145,7 @@ def recommendation_panel(request, ref: str):
     rec = recommend(crime, as_of=as_of(request), pol=pol)
     template = "investigations/_recommendation.html" if request.headers.get("HX-Request") else \
         "investigations/recommendation.html"
+    log_recommendation(request.user, rec, [*rec.eligible[:5], *rec.ineligible[:5]])
     return render(request, template, {"crime": crime, "offence": crime.offence, "rec": rec,
                                       "eligible": rec.eligible[:5], "ineligible": rec.ineligible[:5]})
 
@@ -217,6 +231,11 @@ def batch_preview(request, pk: int):
     if run is None:
         return render(request, "web/error.html", {"title": "Not found", "message": f"No batch allocation {pk}."},
                       status=404)
+    rows = [*run.proposals, *run.unallocated]
+    log_shown(request.user, {"crime": [r.get("crime") for r in rows]},
+              texts=[t for r in rows for t in (*r.get("reasons", ()), r.get("impact", ""))],
+              justification="allocation of the investigation queue",
+              detail=f"batch allocation {run.pk}: the crimes proposed or left, and those their reasons name")
     return render(request, "investigations/batch.html", {"run": run})
 
 

@@ -54,8 +54,9 @@ def episodes(request):
     if request.query_params.get("open") == "1":
         qs = qs.filter(returned_at__isnull=True)
     shown = list(qs[:LIMIT])
-    access_log.record(actor=request.user, operation="consultation", record_type="episode",
-                      record_ids=[e.ref for e in shown], justification="own or team work", detail="API episode list")
+    access_log.consulted(request.user, "episode", [e.ref for e in shown], "own or team work", "API episode list")
+    access_log.consulted(request.user, "person", [e.child.ref for e in shown], "own or team work",
+                         "API episode list: the children")
     return Response({"results": EpisodeSummary(shown, many=True).data})
 
 

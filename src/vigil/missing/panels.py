@@ -13,6 +13,9 @@ from vigil.missing.views.common import moment_for
 from vigil.people.linkage.selectors import matches_for
 from vigil.sweep.models import Alert
 from vigil.web.registry import nav, panel, person_section
+from vigil.web.shown import alert_refs, alert_texts, log_shown
+
+OWN = "own or team work"
 
 nav("Missing children", "missing:board", perm="vigil.view_missing", order=40)
 nav("Matches to review", "missing:matches", perm="vigil.review_matches", order=45)
@@ -53,6 +56,8 @@ def exploitation_work(request, as_of):
     alerts = Alert.objects.filter(status="open", code__in=[rules.EXPLOITATION_LOCATION, rules.CO_MISSING_GROUP],
                                   opened_as_of__lte=as_of).filter(Q(team_id__in=teams) | Q(team_id=officer.team_id))
     shown = list(alerts.order_by("-since")[:10])
+    log_shown(request.user, alert_refs(shown), texts=alert_texts(shown), justification=OWN,
+              detail="home page: exploitation alerts")
     linked = Alert.objects.filter(status="open", code=rules.CHILD_LINKED_TO_OFFENDER).filter(
         entity_id__in=OffenderLink.objects.filter(episode__in=MissingEpisode.objects.restrict(
             request.user)).values("subject_ref")).count()
@@ -63,6 +68,8 @@ def exploitation_work(request, as_of):
 @panel("offender_links", template="missing/panel_offender_links.html", perm="vigil.review_offender_link", order=6)
 def offender_links(request, as_of):
     links = selectors.links_to_review(actor=request.user)
+    log_shown(request.user, {"subject": [link.subject_ref for link in links]}, texts=[link.evidence for link in links],
+              justification=OWN, detail="home page: missing children linked to my subjects")
     return {"links": links} if links else None
 
 
@@ -78,5 +85,8 @@ def missing_of_person(request, person):
                       .values_list("ref", "reported_at", "child__ref")[:50])
     if not as_child and not found_with:
         return None
+    log_shown(request.user, {"episode": [r[0] for r in as_child] + [r[0] for r in found_with],
+                             "person": [r[2] for r in found_with]},
+              justification=OWN, detail=f"person page {person.ref}: missing episodes")
     return {"title": "Missing children", "template": "missing/person_section.html", "person_ref": person.ref,
             "as_child": as_child, "found_with": found_with}

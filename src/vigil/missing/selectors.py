@@ -21,6 +21,7 @@ from vigil.missing.graph import LinkGraph, address_graph, child_graph
 from vigil.missing.models import MissingEpisode, OffenderLink, PhilomenaProfile, StrategyMeeting
 from vigil.people.addresses import describe_key
 from vigil.people.models import Address, Person
+from vigil.web.shown import log_shown
 
 RECENT_RETURN_DAYS = 14
 
@@ -92,8 +93,10 @@ def board(*, actor, moment: dt.datetime, pol: Policy) -> dict:
     recent = mine.filter(returned_at__lte=moment, returned_at__gt=moment - dt.timedelta(days=RECENT_RETURN_DAYS))
     returns = [r for r in _rows(recent.order_by("-returned_at")[:300], moment, pol) if r.overdue or r.next_due]
     repeat = repeat_children(actor=actor, moment=moment, pol=pol)
-    shown = [r.episode.ref for r in open_rows] + [r.episode.ref for r in returns]
+    shown = [r.episode.ref for r in open_rows] + [r.episode.ref for r in returns] + [c.latest for c in repeat]
     _consulted(actor, "episode", shown, "coordinator's board")
+    _consulted(actor, "person", [r.episode.child.ref for r in open_rows + returns] + [c.child_ref for c in repeat],
+               "coordinator's board: the children")
     labels = pol["missing.grade_labels"]
     grades = [(g, labels.get(g, g), by_grade.get(g, [])) for g in ("ungraded", *rules.GRADES)]
     return {"grades": grades, "open_count": len(open_rows), "returns": returns, "repeat": repeat,
@@ -140,6 +143,8 @@ def open_episode(*, actor, ref: str) -> tuple[MissingEpisode | None, Access]:
     decision = access(actor, ep, record_type="episode", record_id=ref)
     if decision.allowed:
         _consulted(actor, "episode", ref, "episode opened", decision.justification)
+        _consulted(actor, "person", [ep.child.ref, *ep.found_with.order_by("ref").values_list("ref", flat=True)],
+                   f"episode {ref} opened: the child, and anyone found with them", decision.justification)
     elif decision.refused_reason:
         access_log.record(actor=actor, operation="consultation", record_type="episode", record_ids=ref,
                           justification="refused: " + decision.refused_reason, outcome="refused",
@@ -231,6 +236,8 @@ def child_page(*, actor, child: Person, moment: dt.datetime, pol: Policy) -> dic
     access_log.record(actor=actor, operation="combination", record_type="person", record_ids=child.ref,
                       justification="own or team work", detail=f"link graph drawn ({lg.g.number_of_nodes()} nodes)")
     timeline = sorted(h["episodes"], key=lambda e: e.reported_at)
+    _consulted(actor, "episode", [e.ref for e in timeline], f"child page {child.ref}: episodes")
+    _log_graph(actor, lg, f"child {child.ref}")
     return {"holdings": h, "graph": lg, "elements": lg.elements(), "paths": lg.paths_to_subjects(starts),
             "timeline": timeline}
 
@@ -244,6 +251,9 @@ def address_page(*, actor, key: str, moment: dt.datetime) -> dict:
         pk__in=MissingEpisode.objects.restrict(actor).values("pk")).count()
     access_log.record(actor=actor, operation="combination", record_type="address", record_ids=key[:128],
                       justification="own or team work", detail=f"link graph drawn ({lg.g.number_of_nodes()} nodes)")
+    _consulted(actor, "episode", [e.ref for e in episodes], "address page: episodes found there")
+    _consulted(actor, "person", [e.child.ref for e in episodes], "address page: children found there")
+    _log_graph(actor, lg, "an address")
     return {"key": key, "described": describe_key(key), "graph": lg, "elements": lg.elements(),
             "episodes": episodes, "outside": outside}
 
@@ -261,7 +271,15 @@ def open_offender_link(*, actor, pk: int) -> tuple[OffenderLink | None, str]:
                           outcome="refused", detail="attempt to open a link between a missing child and a subject")
         return None, "a professional-standards restriction prevents access to this record"
     _consulted(actor, "subject", link.subject_ref, f"link to missing episode {link.episode.ref} opened")
+    log_shown(actor, {"episode": [link.episode.ref]}, texts=[link.evidence], justification="own or team work",
+              detail=f"link {link.pk} to subject {link.subject_ref}: the episode and the records its evidence names")
     return link, ""
+
+
+def _log_graph(actor, lg: LinkGraph, of: str) -> None:
+    """A link graph names the records it joins (people outside the viewer's work by kind and id only)."""
+    log_shown(actor, {}, texts=[str(el["data"]) for el in lg.elements()], justification="own or team work",
+              detail=f"named in the link graph of {of}")
 
 
 def links_to_review(*, actor) -> list[OffenderLink]:

@@ -19,6 +19,7 @@ from vigil.core.errors import InputError
 from vigil.offenders import selectors, services
 from vigil.offenders.models import Outcome, Subject, Visit
 from vigil.offenders.status import statuses
+from vigil.web.shown import log_shown
 
 
 class SubjectSummary(serializers.ModelSerializer):
@@ -81,8 +82,9 @@ def subjects(request):
     _require(request, "vigil.view_subject")
     rows = list(selectors.subjects_for(request.user).select_related("person", "team", "manager")
                 .order_by("ref")[:500])
-    access_log.record(actor=request.user, operation="consultation", record_type="subject",
-                      record_ids=[s.ref for s in rows], justification="own or team work", detail="API subject list")
+    access_log.consulted(request.user, "subject", [s.ref for s in rows], "own or team work", "API subject list")
+    access_log.consulted(request.user, "person", [s.person.ref for s in rows], "own or team work",
+                         "API subject list: each subject's person record")
     return Response({"results": SubjectSummary(rows, many=True).data})
 
 
@@ -105,6 +107,8 @@ def subject(request, ref: str):
             "visit_due": st.visit_due.isoformat() if st.visit_due else None,
             "visit_overdue": bool(st.overdue), "critical": st.critical, "review_due": st.review_due.isoformat(),
             "alerts": [{"code": c, "severity": sev, "reasons": list(r)} for c, sev, r in st.alerts]}
+        log_shown(request.user, {}, texts=[r for _, _, reasons in st.alerts for r in reasons],
+                  justification=s.shown_under, detail=f"named in the alert reasons of subject {s.ref} (API)")
     return Response(data)
 
 

@@ -28,6 +28,7 @@ from vigil.offenders.rules import announced as announced_rules
 from vigil.offenders.rules import visits as visit_rules
 from vigil.offenders.rules.notification import notification_period
 from vigil.offenders.rules.reviews import add_months
+from vigil.web.shown import log_shown
 
 OWN = "own or team work"
 
@@ -52,6 +53,9 @@ def open_subject(*, actor, ref: str) -> tuple[Subject | None, Access]:
     if decision.allowed:
         access_log.record(actor=actor, operation="consultation", record_type="subject", record_ids=ref,
                           justification=decision.justification, detail="subject record opened")
+        access_log.consulted(actor, "person", subject.person.ref, decision.justification,
+                             f"the person record of subject {ref}, shown with it")
+        subject.shown_under = decision.justification  # what the page's other contents are shown under
     elif decision.refused_reason:
         access_log.record(actor=actor, operation="consultation", record_type="subject", record_ids=ref,
                           justification="refused: " + decision.refused_reason, outcome="refused",
@@ -70,6 +74,9 @@ def escalation_for(*, actor, pk: int) -> tuple[Escalation | None, Access]:
                           justification=decision.justification or f"refused: {decision.refused_reason}",
                           outcome="allowed" if decision.allowed else "refused",
                           detail=f"escalation {e.kind} opened")
+    if decision.allowed:
+        log_shown(actor, {}, texts=e.reasons, justification=decision.justification,
+                  detail=f"named in the reasons of escalation {e.pk} (subject {e.subject.ref})")
     return e, decision
 
 
@@ -122,13 +129,18 @@ def subject_page(*, actor, subject: Subject, as_of: dt.date) -> dict:
                                                   .select_related("decided_by", "applicant")), "events")
                        .order_by("-opened_on"))
     periods = list(subject.mode_periods.order_by("start"))
+    triggers = list(subject.triggers.filter(on__lte=as_of).order_by("-on"))
+    log_shown(actor, {}, justification=getattr(subject, "shown_under", OWN),
+              texts=[*(r for e in escalations for r in e.reasons), *(r for a in (st.alerts if st else ()) for r in a[2]),
+                     *(t.reason for t in triggers)],
+              detail=f"named in the reasons on subject {subject.ref}'s page")
     return {
         "status": st,
         "visits": visits,
         "assessments": assessments,
         "escalations": escalations,
         "periods": periods,
-        "triggers": list(subject.triggers.filter(on__lte=as_of).order_by("-on")),
+        "triggers": triggers,
         "notifications": list(subject.notifications.filter(on__lte=as_of).order_by("-on")[:10]),
         "orders": list(subject.orders.order_by("-start")),
         "plans": list(subject.plans.filter(cancelled=False, date__gte=as_of).select_related("officer")[:5]),

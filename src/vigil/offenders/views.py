@@ -195,6 +195,7 @@ def decide_announcement(request, pk: int):
         else:
             messages.success(request, "Decision recorded.")
             return redirect("offenders:queue")
+    access_log.consulted(request.user, "subject", a.subject.ref, "own or team work", "announced-visit request opened")
     return render(request, "offenders/decide_announcement.html", {"a": a, "form": form})
 
 
@@ -346,6 +347,8 @@ def plan(request):
     plans = (VisitPlan.objects.filter(officer=officer, cancelled=False, date__gt=when)
              .select_related("subject__person").order_by("date", "window_start"))
     days = sorted({p.date for p in plans})
+    access_log.consulted(request.user, "subject", [s.ref for s, _, _ in proposals or ()] + [p.subject.ref for p in plans],
+                         "own or team work", "visit plan: proposed and planned visits")
     return render(request, "offenders/plan.html", {"form": form, "proposals": proposals, "plans": plans,
                                                     "days": days})
 
@@ -371,7 +374,6 @@ def plan_export(request):
         home = next((a for a in p.subject.person.addresses.all() if a.kind in ("notified", "home")), None)
         w.writerow([p.date.isoformat(), p.window_start.strftime("%H:%M"), p.window_end.strftime("%H:%M"),
                     p.subject.ref, p.subject.person.full_name, str(home or ""), "yes", "; ".join(p.reasons)])
-    access_log.record(actor=request.user, operation="consultation", record_type="subject",
-                      record_ids=[p.subject.ref for p in plans] or [f"plan:{day.isoformat()}"],
-                      justification="own or team work", detail=f"day's visit plan exported for {day.isoformat()}")
+    access_log.consulted(request.user, "subject", [p.subject.ref for p in plans], "own or team work",
+                         f"day's visit plan exported for {day.isoformat()}")
     return response

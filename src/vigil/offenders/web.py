@@ -6,6 +6,9 @@ from django.urls import reverse
 from vigil.offenders import selectors
 from vigil.offenders.models import AnnouncementApproval, Assessment, Subject
 from vigil.web.registry import nav, panel, person_section
+from vigil.web.shown import log_shown
+
+OWN = "own or team work"
 
 nav("My caseload", "offenders:day", perm="vigil.view_subject", order=10)
 nav("Subjects", "offenders:subjects", perm="vigil.view_subject", order=11)
@@ -19,6 +22,8 @@ nav("Visit planner", "offenders:plan", perm="vigil.plan_visits", order=14)
 def escalations_awaiting_me(request, as_of):
     """Escalations this officer owns: each needs their recorded decision by its deadline."""
     rows = list(selectors.my_escalations(actor=request.user, as_of=as_of)[:50])
+    log_shown(request.user, {"subject": [e.subject.ref for e in rows]}, justification=OWN,
+              detail="home page: escalations awaiting my decision")
     return {"rows": rows, "as_of": as_of}
 
 
@@ -45,4 +50,6 @@ def subjects_of_person(request, person):
     rows = list(Subject.objects.restrict(request.user).filter(person=person).select_related("team", "manager"))
     if not rows:
         return None
+    log_shown(request.user, {"subject": [s.ref for s in rows]}, justification=OWN,
+              detail=f"person page {person.ref}: offender management")
     return {"title": "Offender management", "template": "offenders/person_section.html", "subjects": rows}

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from vigil.core import access_log, policy
 from vigil.core.errors import InputError
 from vigil.standards import services
 from vigil.standards.forms import CloseCaseForm, OpenCaseForm
@@ -21,6 +22,10 @@ from vigil.standards.selectors import (
     still_holding,
 )
 from vigil.web.asof import as_of
+from vigil.web.panels import log_entries_shown
+
+OVERSIGHT = "professional-standards oversight"
+CASE_WORK = "professional-standards case work"
 
 
 @login_required
@@ -29,6 +34,12 @@ def index(request):
     day = as_of(request)
     data = overview(actor=request.user, as_of=day)
     page = Paginator(open_cases(actor=request.user, as_of=day), 100).get_page(request.GET.get("page"))
+    access_log.consulted(request.user, "officer_case", [c.ref for c in page], OVERSIGHT, "open cases listed")
+    access_log.consulted(request.user, "officer", [c.officer.ref for c in page] + list(data.holding), OVERSIGHT,
+                         "officers under investigation, and restricted officers still holding crimes")
+    access_log.consulted(request.user, "crime", [r for refs in data.holding.values() for r in refs], OVERSIGHT,
+                         "crimes still held by restricted officers")
+    log_entries_shown(request.user, data.refused, "professional-standards page: refused attempts", OVERSIGHT)
     return render(request, "standards/index.html", {"data": data, "page": page,
                                                     "form": OpenCaseForm(initial={"opened": day})})
 
@@ -61,10 +72,14 @@ def case(request, ref: str, close_form=None, status=200):
         return render(request, "web/error.html", {"title": "Access refused",
                                                   "message": "A case about yourself is not open to you."}, status=403)
     restriction = active_restriction(found.officer, day)
-    holding = still_holding({found.officer_id: restriction}, day, None) if restriction else {}
+    holding = still_holding({found.officer_id: restriction}, day, policy.current()) if restriction else {}
+    held, refused = holding.get(found.officer_id, []), refused_attempts_by(found.officer)
+    access_log.consulted(request.user, "officer", found.officer.ref, CASE_WORK, f"the officer of case {found.ref}")
+    access_log.consulted(request.user, "crime", held, CASE_WORK, f"crimes still held under case {found.ref}")
+    log_entries_shown(request.user, refused, f"case {found.ref}: the officer's refused attempts", CASE_WORK)
     return render(request, "standards/case.html", {
         "case": found, "status": found.status_on(day), "restriction": restriction,
-        "holding": holding.get(found.officer_id, []), "refused": refused_attempts_by(found.officer),
+        "holding": held, "refused": refused,
         "close_form": close_form or CloseCaseForm(initial={"closed": day}),
     }, status=status)
 

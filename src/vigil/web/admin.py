@@ -1,7 +1,11 @@
-"""The admin site is for administrators (by role, MFA-verified), never for superusers who bypass scoping.
+"""The admin site is for administrators (by role, MFA-verified), never for superusers who bypass scoping, and it
+holds configuration, not personal data (docs/adr/0010-admin-is-configuration-only.md).
 
-Administrators may view and edit organisation and person records; the access log is view-only for them and
-nobody can change or delete it here.
+Registered here: boroughs and teams (editable) and policy versions (view-only; a change is a new version made on
+the policy page). The accounts area narrows its own models in ``vigil.accounts.admin``. Nothing else is in the
+admin site: people, subjects, crimes, episodes, standards cases, visits, the access log, break-glass, login
+attempts and second-factor devices are read and changed only through the pages that restrict and log them.
+Every list and record an administrator opens here, and every change, is in the s.62 access log.
 """
 import contextlib
 
@@ -22,13 +26,16 @@ def _has_permission(request) -> bool:
     return bool(user.is_active and _is_admin(user) and (verified or not settings.VIGIL_MFA_REQUIRED))
 
 
+def _ref(obj) -> str:
+    return str(getattr(obj, "ref", None) or obj.pk)
+
+
 class AuditedModelAdmin(admin.ModelAdmin):
-    """Every record an administrator opens or changes here is in the s.62 access log too."""
+    """Every record an administrator lists, opens or changes here is in the s.62 access log too."""
 
     def _log(self, request, obj, operation: str, detail: str) -> None:
         access_log.record(actor=request.user, operation=operation, record_type=obj._meta.label_lower,
-                          record_ids=str(getattr(obj, "ref", None) or obj.pk),
-                          justification="administration", detail=detail)
+                          record_ids=_ref(obj), justification="administration", detail=detail)
 
     def log_addition(self, request, obj, message):
         self._log(request, obj, "collection", "added in the admin site")
@@ -50,18 +57,45 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 self._log(request, obj, "consultation", "opened in the admin site")
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        cl = (getattr(response, "context_data", None) or {}).get("cl")
+        if cl is not None and request.method == "GET":
+            access_log.consulted(request.user, self.model._meta.label_lower, [_ref(o) for o in cl.result_list],
+                                 "administration", "listed in the admin site")
+        return response
+
+
+class ViewOnlyAdmin(AuditedModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 admin.site.has_permission = _has_permission
 admin.site.site_header = "Vigil administration"
 
-_EDITABLE = {"accounts", "people", "core"}
+# Configuration: (app, model) -> editable. The accounts area's other models are registered here too and narrowed
+# (or left out) by vigil.accounts.admin, which owns them.
+CONFIGURATION = {("accounts", "borough"): True, ("accounts", "team"): True, ("core", "policyversion"): False}
+ACCOUNTS_OWN = "accounts"
+
 for model in apps.get_models():
-    app = model._meta.app_label
-    if app not in _EDITABLE:
+    app, name = model._meta.app_label, model._meta.model_name
+    if (app, name) in CONFIGURATION:
+        editable = CONFIGURATION[(app, name)]
+    elif app == ACCOUNTS_OWN:
+        editable = True
+    else:
+        if admin.site.is_registered(model):  # Django's own (users, groups), django-otp's, django-axes'
+            admin.site.unregister(model)
         continue
-    name = model._meta.model_name
-    readonly = name in ("accesslogentry", "breakglass", "policyversion")
-    for action in ("view",) if readonly else ("view", "add", "change", "delete"):
+    for action in ("view", "add", "change", "delete") if editable else ("view",):
         rules.set_perm(f"{app}.{action}_{name}", _is_admin)
     with contextlib.suppress(admin.sites.AlreadyRegistered):
-        admin.site.register(model, AuditedModelAdmin)
+        admin.site.register(model, AuditedModelAdmin if editable else ViewOnlyAdmin)
