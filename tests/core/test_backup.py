@@ -77,6 +77,48 @@ def _export(cwd: Path, var: Path, url: str, out: Path) -> dict:
     return doc
 
 
+# What a real installation has and the generator does not make: MFA devices, an API token, a group and a user
+# permission (rows that refer to permissions and content types, whose ids differ between databases).
+ACCOUNTS = """
+from django.contrib.admin.models import ADDITION, LogEntry
+from django.contrib.auth.models import Group, Permission, User
+from django.contrib.contenttypes.models import ContentType
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from vigil.accounts.tokens import create_token
+from vigil.people.models import Person
+
+user = User.objects.order_by("id").first()
+TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+StaticDevice.objects.create(user=user, name="backup codes").token_set.create(token="abcd1234")
+create_token(user=user, name="briefing system", days=30)
+group = Group.objects.create(name="readers")
+group.permissions.add(Permission.objects.get(codename="view_person"))
+user.groups.add(group)
+user.user_permissions.add(Permission.objects.get(codename="change_person"))
+LogEntry.objects.log_action(user.id, ContentType.objects.get_for_model(Person).id, "1", "P1", ADDITION)
+"""
+
+GRANTS = ("SELECT u.username, p.codename, ct.app_label, ct.model FROM auth_user_user_permissions x "
+          "JOIN auth_user u ON u.id = x.user_id JOIN auth_permission p ON p.id = x.permission_id "
+          "JOIN django_content_type ct ON ct.id = p.content_type_id "
+          "UNION ALL SELECT g.name, p.codename, ct.app_label, ct.model FROM auth_group_permissions x "
+          "JOIN auth_group g ON g.id = x.group_id JOIN auth_permission p ON p.id = x.permission_id "
+          "JOIN django_content_type ct ON ct.id = p.content_type_id "
+          "UNION ALL SELECT l.object_repr, '', ct.app_label, ct.model FROM django_admin_log l "
+          "JOIN django_content_type ct ON ct.id = l.content_type_id")
+SECRETS = ("SELECT 'totp', key FROM otp_totp_totpdevice UNION ALL SELECT 'static', token FROM otp_static_statictoken "
+           "UNION ALL SELECT 'api', key_hash FROM accounts_apitoken")
+
+
+def _vigil_python(cwd: Path, var: Path, url: str, code: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIGIL_", "DJANGO_"))}
+    env.update(DATABASE_URL=url, VIGIL_VAR_DIR=str(var), VIGIL_ENV="development",
+               DJANGO_SETTINGS_MODULE="vigil.config.settings")
+    return subprocess.run([sys.executable, "-c", "import django; django.setup()\n" + code], env=env,
+                          capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
 @pytest.fixture(scope="module")
 def source(tmp_path_factory):
     """An SQLite database made by `vigil generate` and `vigil sweep`, its export and its backup."""
@@ -85,10 +127,12 @@ def source(tmp_path_factory):
     url = f"sqlite:///{root}/source.sqlite3"
     _ok(_vigil(root, var, url, "generate", "--scale", "small", "--seed", "3", "--as-of", AS_OF))
     _ok(_vigil(root, var, url, "sweep", "--as-of", AS_OF))
+    _ok(_vigil_python(root, var, url, ACCOUNTS))
     export = _export(root, var, url, root / "source-export.json")
     made = _ok(_vigil(root, var, url, "backup", "--out", str(root / "source.vbk.gz")))
     return {"root": root, "var": var, "url": url, "backup": root / "source.vbk.gz", "export": export,
-            "counts": _counts(url), "alerts": _open_alerts(url), "made": made.stdout}
+            "counts": _counts(url), "alerts": _open_alerts(url), "made": made.stdout,
+            "grants": sorted(_query(url, GRANTS)), "secrets": sorted(_query(url, SECRETS))}
 
 
 def _header(path: Path) -> dict:
@@ -102,7 +146,9 @@ def _check_restored(src: dict, url: str, name: str) -> None:
     counts = _counts(url)
     expected = dict(src["counts"], **{"core.AccessLogEntry": src["counts"]["core.AccessLogEntry"] + 1})
     assert counts == expected  # the same rows in every table; the log has the restore's own entry too
-    assert counts["people.Person"] > 100 and counts["otp_totp.TOTPDevice"] >= 0
+    assert counts["people.Person"] > 100 and counts["otp_totp.TOTPDevice"] == 1 and counts["accounts.ApiToken"] == 1
+    assert sorted(_query(url, GRANTS)) == src["grants"] and len(src["grants"]) == 3  # by natural key
+    assert sorted(_query(url, SECRETS)) == src["secrets"]  # MFA keys and tokens as they were
     assert _open_alerts(url) == src["alerts"] and src["alerts"]
     verify = _ok(_vigil(root, var, url, "audit", "verify"))
     assert "access log intact" in verify.stdout
