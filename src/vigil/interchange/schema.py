@@ -6,12 +6,15 @@ as ``path: message`` (``visits[3].outcome: 'gone' is not one of …``), so an im
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 Problems = list[str]
+
+LARGEST = 2 ** 53  # beyond this a JSON number is not exact in every reader; no field of the format needs more
 
 
 def _fmt(value: Any) -> str:
@@ -63,6 +66,8 @@ class Int(Field):
     def check(self, value, path, problems):
         if isinstance(value, bool) or not isinstance(value, int):
             problems.append(f"{path}: expected a whole number, got {_fmt(value)}")
+        elif abs(value) > LARGEST:
+            problems.append(f"{path}: {_fmt(value)} is too large")
         elif (self.min is not None and value < self.min) or (self.max is not None and value > self.max):
             problems.append(f"{path}: {value} is outside {self.min}–{self.max}")
 
@@ -72,6 +77,8 @@ class Number(Field):
     def check(self, value, path, problems):
         if isinstance(value, bool) or not isinstance(value, int | float):
             problems.append(f"{path}: expected a number, got {_fmt(value)}")
+        elif not math.isfinite(value) or abs(value) > LARGEST:
+            problems.append(f"{path}: {_fmt(value)} is not a finite number of sensible size")
 
 
 @dataclass
@@ -94,13 +101,18 @@ class Date(Field):
             problems.append(f"{path}: {_fmt(value)} is not a date (YYYY-MM-DD)")
         elif self.not_after and d > self.not_after():
             problems.append(f"{path}: {value} is in the future")
+        else:
+            within_range(d, path, problems)
 
 
 @dataclass
 class DateTime(Field):
     def check(self, value, path, problems):
-        if parse_datetime(value) is None:
+        when = parse_datetime(value)
+        if when is None:
             problems.append(f"{path}: {_fmt(value)} is not a date and time (ISO 8601)")
+        else:
+            within_range(when.date(), path, problems)
 
 
 @dataclass
@@ -159,6 +171,21 @@ def check(spec: Field | None, value: Any, path: str, problems: Problems) -> None
             problems.append(f"{path}: must not be null")
         return
     spec.check(value, path, problems)
+
+
+def within_range(day: dt.date, path: str, problems: Problems) -> bool:
+    """Whether ``day`` is within the dates Vigil answers for (``core.clock.in_range``, the one rule for web, API,
+    command line and documents); if not, the problem is added. A date-time is checked by its own calendar date,
+    so no offset can carry it out of range when it is converted to UTC."""
+    from vigil.core import clock
+    from vigil.core.errors import InputError
+
+    try:
+        clock.in_range(day, f"{path}:")
+    except InputError as exc:
+        problems.append(str(exc))
+        return False
+    return True
 
 
 def parse_datetime(value: Any) -> dt.datetime | None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +20,7 @@ from django.db import transaction
 from vigil.core import access_log, clock
 from vigil.core.errors import InputError
 from vigil.interchange import registry
-from vigil.interchange.schema import check, refs
+from vigil.interchange.schema import _fmt, check, refs
 
 FORMAT = "vigil-interchange/1"
 
@@ -58,20 +60,114 @@ def read_document(path: str | Path) -> dict:
         raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
 
 
+MAX_DEPTH = 32  # the format nests a few levels; anything far deeper is refused before it is walked
+MAX_DIGITS = 30  # a number with more digits than this is no measurement Vigil holds
+MAX_PROBLEMS = 200  # a hopeless document gets the first problems, not millions of lines
+_BAD_CHARS = re.compile("[\x00\ud800-\udfff]")
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_]{1,64}")
+
+
+def _refuse_constant(name: str):
+    raise InputError(f"not valid JSON: {name} is not a JSON number (numbers must be finite)")
+
+
+def _finite_float(text: str) -> float:
+    if len(text) > MAX_DIGITS + 10 or not math.isfinite(value := float(text)):
+        raise InputError(f"the number {text[:40]} is too large (numbers must be finite JSON numbers)")
+    return value
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise InputError(f"the number {text[:40]}… has more than {MAX_DIGITS} digits")
+    return int(text)
+
+
 def parse_document(data: bytes | str) -> dict:
+    """JSON text → a dict, refusing what is not plain JSON: NaN and Infinity, numbers too large to be finite,
+    nesting deeper than ``MAX_DEPTH``, NUL characters and lone surrogates (neither can be stored)."""
     try:
-        doc = json.loads(data)
+        doc = json.loads(data, parse_constant=_refuse_constant, parse_float=_finite_float, parse_int=_bounded_int)
     except UnicodeDecodeError:
         raise InputError("the file is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise InputError(f"the document is nested too deeply (more than {MAX_DEPTH} levels)") from None
     if not isinstance(doc, dict):
         raise InputError("the document must be a JSON object")
+    problems = plain_json_problems(doc)
+    if problems:
+        raise InputError(f"{len(problems)} problem(s); nothing was imported", problems)
     return doc
+
+
+def _text_problem(text: str) -> str | None:
+    m = _BAD_CHARS.search(text)
+    if m is None:
+        return None
+    if m.group() == "\x00":
+        return "contains a NUL character (\\u0000), which cannot be stored"
+    return f"contains a lone surrogate (\\u{ord(m.group()):04x}), which is not a character"
+
+
+def _child_path(path: str, key: str) -> str:
+    if _PLAIN_KEY.fullmatch(key):
+        return f"{path}.{key}" if path else key
+    return f"{path}[{_fmt(key)}]"
+
+
+def plain_json_problems(doc: Any) -> list[str]:
+    """Problems with a parsed document as plain JSON, whatever the sections say: every string (and key) is
+    storable text, every number finite and of sensible size, and nothing is nested deeper than ``MAX_DEPTH``.
+    Walked without recursion, so no document can exhaust the stack."""
+    problems: list[str] = []
+    stack: list[tuple[Any, str, int]] = [(doc, "", 0)]
+    while stack and len(problems) < MAX_PROBLEMS:
+        value, path, depth = stack.pop()
+        where = path or "the document"
+        if isinstance(value, str):
+            if (msg := _text_problem(value)) is not None:
+                problems.append(f"{where}: {msg}")
+        elif isinstance(value, bool) or value is None:
+            continue
+        elif isinstance(value, int):
+            if abs(value) >= 10 ** MAX_DIGITS:
+                problems.append(f"{where}: the number has more than {MAX_DIGITS} digits")
+        elif isinstance(value, float):
+            if not math.isfinite(value):
+                problems.append(f"{where}: {value} is not a finite number")
+        elif isinstance(value, dict | list):
+            if depth >= MAX_DEPTH:
+                problems.append(f"{where}: nested too deeply (more than {MAX_DEPTH} levels)")
+                continue
+            if isinstance(value, dict):
+                children = []
+                for key, sub in value.items():
+                    if not isinstance(key, str):
+                        problems.append(f"{where}: a key is not text")
+                        continue
+                    if (msg := _text_problem(key)) is not None:
+                        problems.append(f"{where}: a key {msg}")
+                        continue
+                    children.append((sub, _child_path(path, key), depth + 1))
+            else:
+                children = [(sub, f"{path}[{i}]", depth + 1) for i, sub in enumerate(value)]
+            stack.extend(reversed(children))
+        else:
+            problems.append(f"{where}: {type(value).__name__} is not a JSON value")
+    return problems
 
 
 def validate(doc: dict, actor: Any = "system:import") -> ImportContext:
     ctx = ImportContext(doc=doc, actor=actor)
+    if not isinstance(doc, dict):
+        ctx.problem("the document", "must be a JSON object")
+        return ctx
+    plain = plain_json_problems(doc)  # callers that pass a dict, not text, get the same refusals
+    if plain:
+        ctx.problems.extend(plain)
+        return ctx
     fmt = doc.get("format")
     if fmt != FORMAT:
         ctx.problem("format", f"{fmt!r} is not {FORMAT!r}")
@@ -158,6 +254,25 @@ def import_document(doc: dict, *, actor: Any = "system:import", source: str = ""
     return counts
 
 
+def _dumps(item: dict) -> str:
+    """One record as strict JSON. A number that is not finite (left by an older import) is written as null:
+    NaN and Infinity are not JSON, and a document other systems cannot read is worse than a missing score."""
+    try:
+        return json.dumps(item, ensure_ascii=False, default=str, allow_nan=False)
+    except ValueError:
+        return json.dumps(_finite(item), ensure_ascii=False, default=str, allow_nan=False)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
 def export_document(out: IO[str], *, actor: Any = "system:export", recipients: list[str] | None = None,
                     purpose: str = "export of the whole database", progress=None) -> dict[str, int]:
     """Stream the whole database as an interchange document; logged as a disclosure."""
@@ -169,7 +284,7 @@ def export_document(out: IO[str], *, actor: Any = "system:export", recipients: l
         out.write(f",\n{json.dumps(s.name)}: [")
         n = 0
         for item in s.export(None):
-            out.write(("\n" if n == 0 else ",\n") + json.dumps(item, ensure_ascii=False, default=str))
+            out.write(("\n" if n == 0 else ",\n") + _dumps(item))
             n += 1
         out.write("\n]" if n else "]")
         counts[s.name] = n

@@ -15,7 +15,7 @@ from django.db.models import Q
 from vigil.accounts.models import Officer, Team
 from vigil.core import clock
 from vigil.interchange.registry import Section, chunks, register
-from vigil.interchange.schema import DateTime, Enum, Field, List, Obj, Ref, Str, parse_datetime
+from vigil.interchange.schema import DateTime, Enum, Field, List, Obj, Ref, Str, parse_datetime, within_range
 from vigil.missing.deadlines import FORCE_TZ
 from vigil.missing.models import Grading, MissingEpisode, RiskGrade, Screening, Stage, StrategyMeeting
 from vigil.missing.rules import INDICATORS
@@ -28,8 +28,11 @@ class Moment(Field):
     """A date-time, or a date (read as the start of that day)."""
 
     def check(self, value, path, problems):
-        if _moment(value) is None:
+        when = _moment(value)
+        if when is None:
             problems.append(f"{path}: {value!r:.60} is not a date or a date and time (ISO 8601)")
+        else:
+            within_range(when.date(), path, problems)
 
 
 def _moment(value) -> dt.datetime | None:
@@ -109,6 +112,8 @@ class MissingEpisodesSection(Section):
             if reported > now:
                 ctx.problem(f"{p}.reported", f"{e['reported']} is in the future")
             seen = _at(e.get("last_seen_at"))
+            if seen and not within_range(seen.date(), f"{p}.last_seen_at", ctx.problems):
+                seen = None
             if seen and seen > reported:
                 ctx.problem(f"{p}.last_seen_at", "is after the report")
             if returned and returned < reported:

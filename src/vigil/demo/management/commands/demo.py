@@ -7,7 +7,7 @@ from vigil.demo.organisation import DEMO_PASSWORD, PERSONAS
 from vigil.demo.services import generate
 from vigil.people.models import Person
 from vigil.sweep.engine import run_sweep
-from vigil.web.server import serve
+from vigil.web.server import host_address, port_number, serve
 
 
 class Command(VigilCommand):
@@ -18,11 +18,12 @@ class Command(VigilCommand):
         parser.add_argument("--scale", default="small", help="small (default), london or national")
         parser.add_argument("--seed", type=int, default=2024)
         parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--port", default="8000", help="1 to 65535 (default 8000)")
         parser.add_argument("--mfa", action="store_true", help="require MFA in the demo too")
         parser.add_argument("--no-serve", action="store_true", help="prepare the data and stop (for scripts)")
 
     def handle(self, *args, **opts):
+        opts["host"], opts["port"] = host_address(opts["host"]), port_number(opts["port"])  # before any work
         today = clock.today()
         fresh = not Person.objects.exists()
         if fresh:
