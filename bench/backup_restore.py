@@ -72,6 +72,7 @@ def main() -> None:
 
     tables = {m._meta.label: m._meta.db_table for m in backed_up_models()}
     out = work / "source.vbk.gz"
+    t["startup"] = vigil(env, "backup", "--help")  # Python and Django starting, in every step below
     t["backup"] = vigil(env, "backup", "--out", str(out))
     before = counts(source, tables)
     with sqlite3.connect(source.removeprefix("sqlite:///")) as con:
@@ -102,6 +103,9 @@ def main() -> None:
             mark = "" if before[label] == after[label] else "  (the restore's own access-log entry)"
             print(f"{label:<34} {before[label]:>14,} {after[label]:>17,}{mark}")
     print(f"{'total':<34} {sum(before.values()):>14,} {sum(after.values()):>17,}")
+    print(f"start-up of a vigil command (included in each time below): {t['startup']:.2f} s; "
+          f"rows per second after start-up: backup {sum(before.values()) / (t['backup'] - t['startup']):,.0f}, "
+          f"restore {sum(after.values()) / (t['restore'] - t['startup']):,.0f}")
     print(f"backup (SQLite): {t['backup']:.2f} s; reference (gzip of the database file): {t['backup_ref']:.2f} s; "
           f"ratio {t['backup'] / t['backup_ref']:.1f}x")
     print(f"migrating the new PostgreSQL database first: {t['migrate']:.2f} s")

@@ -551,10 +551,26 @@ def _field_for(model, attname: str):
     raise InputError(f"{model._meta.label} has no column {attname}")
 
 
+_PLAIN = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.FloatField)
+
+
+def _needs_prep(f) -> bool:
+    """False for the columns whose JSON value is already what the database driver takes (text, whole numbers,
+    booleans, floats, and references to integer keys): preparing those through Django is most of a restore's time."""
+    if f.is_relation:
+        return not isinstance(f.target_field, models.IntegerField) or _natural_target(f) is not None
+    return not isinstance(f, _PLAIN)
+
+
 def _insert(model, cols: list[str], fields: list, rows: list[list]) -> None:
     """Plain INSERTs (never Model.save(): it would try UPDATE first, and auto_now fields would be overwritten)."""
     qn = connection.ops.quote_name
-    prepared = [[f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)] for row in rows]
+    prep = [(i, f) for i, f in enumerate(fields) if _needs_prep(f)]
+    prepared = rows
+    if prep:
+        for row in rows:
+            for i, f in prep:
+                row[i] = f.get_db_prep_save(row[i], connection)
     table = qn(model._meta.db_table)
     col_sql = ", ".join(qn(f.column) for f in fields)
     with connection.cursor() as cur:
