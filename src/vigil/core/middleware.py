@@ -49,6 +49,8 @@ class SecurityHeadersMiddleware:
         if request.method not in self.ALLOWED_METHODS:
             response = HttpResponseNotAllowed(sorted(self.ALLOWED_METHODS - {"OPTIONS"}),
                                               content=f"{request.method[:16]} is not allowed.\n")
+            if _is_api(request):
+                response = api_error(405, f"{request.method[:16]} is not allowed", response)
         else:
             response = self.get_response(request)
         patch_cache_control(response, no_store=True, no_cache=True, private=True, max_age=0)
@@ -64,9 +66,15 @@ class FriendlyErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if _is_api(request) and response.status_code >= 400 and not _is_json(response):
+            return api_error(response.status_code, _API_REASONS.get(response.status_code, response.reason_phrase),
+                             response)
+        return response
 
     def process_exception(self, request, exc):
+        if _is_api(request):  # the API answers in JSON, whatever went wrong
+            return _api_exception(request, exc)
         if isinstance(exc, _DJANGO_HANDLED):
             return None  # Django renders these itself (403.html, 404.html, 400.html)
         if isinstance(exc, InputError):
@@ -79,3 +87,43 @@ class FriendlyErrorMiddleware:
             "title": "Something went wrong",
             "message": f"The error has been recorded. Quote reference {getattr(request, 'request_id', '?')}.",
         }, status=500)
+
+
+# Under /api/ every error is JSON ({"detail": "..."}), never an HTML page: integrations parse the answer.
+_API_REASONS = {400: "bad request", 401: "not signed in, or the token is not valid", 403: "forbidden",
+                404: "not found", 405: "method not allowed", 500: "internal error"}
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _is_json(response) -> bool:
+    kind = response.get("Content-Type", "").split(";")[0].strip()
+    return kind == "application/json" or kind.endswith("+json")
+
+
+def api_error(status: int, detail: str, original=None):
+    from django.http import JsonResponse
+
+    data = getattr(original, "data", None)
+    body = data if isinstance(data, dict) and "detail" in data else {"detail": detail}
+    response = JsonResponse(body, status=status)
+    if original is not None and original.has_header("Allow"):
+        response["Allow"] = original["Allow"]
+    return response
+
+
+def _api_exception(request, exc):
+    if isinstance(exc, Http404):
+        return api_error(404, "not found")
+    if isinstance(exc, PermissionDenied | AccessDenied):
+        return api_error(403, str(exc) or "forbidden")
+    if isinstance(exc, InputError):
+        from django.http import JsonResponse
+        return JsonResponse({"detail": str(exc), "problems": exc.problems}, status=400)
+    if isinstance(exc, SuspiciousOperation | BadRequest):
+        return api_error(400, "bad request")
+    log.exception("unhandled API error, request %s", getattr(request, "request_id", "?"))
+    return api_error(500, f"internal error: the error has been recorded; quote reference "
+                          f"{getattr(request, 'request_id', '?')}")

@@ -9,6 +9,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from vigil.core import access_log, clock
+from vigil.core.api import AS_OF_PARAMETER, PAGE_PARAMETERS, Pagination, paginated
 from vigil.core.errors import AccessDenied, InputError
 from vigil.investigations import services
 from vigil.investigations.recommendation import recommend
@@ -25,6 +26,20 @@ class CrimeSummary(serializers.Serializer):
 
     def get_flags(self, obj) -> list[str]:
         return sorted(obj.flags)
+
+
+class OverrideOut(serializers.Serializer):
+    by = serializers.CharField()
+    at = serializers.DateField()
+    rationale = serializers.CharField()
+
+
+class CrimeDetail(CrimeSummary):
+    """The schema of one crime: the summary and its current allocation."""
+
+    allocated_to = serializers.CharField(allow_null=True)
+    allocated_on = serializers.DateField(allow_null=True)
+    override = OverrideOut(allow_null=True)
 
 
 def _require(request, perm):
@@ -47,16 +62,15 @@ def _crime(request, ref: str, purpose: str):
     return crime
 
 
-@extend_schema(responses=CrimeSummary(many=True))
+@extend_schema(operation_id="crimes_list", parameters=[AS_OF_PARAMETER, *PAGE_PARAMETERS],
+               responses=paginated("PaginatedCrimeSummaryList", CrimeSummary(many=True)))
 @api_view(["GET"])
 def crime_queue(request):
     """Unallocated open crimes in the caller's work, oldest first (paginated)."""
     _require(request, "vigil.view_crimes")
     day = _as_of(request)
     qs = queue(actor=request.user, as_of=day).order_by("reported", "ref")
-    from rest_framework.pagination import LimitOffsetPagination
-
-    pager = LimitOffsetPagination()
+    pager = Pagination()
     page = pager.paginate_queryset(qs, request)
     access_log.record(actor=request.user, operation="consultation", record_type="crime",
                       record_ids=[c.ref for c in page], justification="own or team work",
@@ -64,7 +78,7 @@ def crime_queue(request):
     return pager.get_paginated_response(CrimeSummary(page, many=True).data)
 
 
-@extend_schema(responses=CrimeSummary)
+@extend_schema(parameters=[AS_OF_PARAMETER], responses=CrimeDetail)
 @api_view(["GET"])
 def crime_detail(request, ref: str):
     _require(request, "vigil.view_crimes")
@@ -78,7 +92,7 @@ def crime_detail(request, ref: str):
     return Response(data)
 
 
-@extend_schema(responses=inline_serializer("Recommendation", {
+@extend_schema(parameters=[AS_OF_PARAMETER], responses=inline_serializer("Recommendation", {
     "crime": serializers.CharField(), "required": serializers.DictField(),
     "eligible": serializers.ListField(child=serializers.DictField()),
     "ineligible": serializers.ListField(child=serializers.DictField())}))
@@ -94,7 +108,10 @@ def crime_recommendation(request, ref: str):
 
 @extend_schema(request=inline_serializer("Allocate", {"officer": serializers.CharField(),
                                                       "rationale": serializers.CharField(required=False)}),
-               responses=CrimeSummary)
+               parameters=[AS_OF_PARAMETER],
+               responses=inline_serializer("AllocationOut", {
+                   "crime": serializers.CharField(), "allocated_to": serializers.CharField(),
+                   "allocated_on": serializers.DateField(), "override": OverrideOut(allow_null=True)}))
 @api_view(["POST"])
 def crime_allocate(request, ref: str):
     """Allocate to ``officer``; an officer who is not eligible needs a supervisor's ``rationale``."""

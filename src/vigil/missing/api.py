@@ -1,13 +1,14 @@
 """Missing-children API: the same scoping, logging and break-glass rules as the pages (read-only)."""
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from vigil.core import access_log
+from vigil.core.api import results
 from vigil.missing.models import MissingEpisode
 from vigil.missing.selectors import open_episode
 
@@ -46,7 +47,8 @@ def _require(request, perm):
         raise PermissionDenied("your role does not allow this")
 
 
-@extend_schema(responses=EpisodeSummary(many=True))
+@extend_schema(operation_id="missing_episodes_list", parameters=[OpenApiParameter("open", str, enum=["1"], description="1: only open episodes")],
+               responses=results("EpisodeList", EpisodeSummary(many=True)))
 @api_view(["GET"])
 def episodes(request):
     _require(request, "vigil.view_missing")

@@ -5,8 +5,6 @@ and the retry answers 200 with it (the first answer is 201).
 """
 from __future__ import annotations
 
-import datetime as dt
-
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view
@@ -15,6 +13,7 @@ from rest_framework.response import Response
 
 from vigil.accounts.models import Officer
 from vigil.core import access_log, clock
+from vigil.core.api import AS_OF_PARAMETER, results
 from vigil.core.errors import InputError
 from vigil.offenders import selectors, services
 from vigil.offenders.models import Outcome, Subject, Visit
@@ -26,15 +25,43 @@ class SubjectSummary(serializers.ModelSerializer):
     id = serializers.CharField(source="ref")
     person = serializers.CharField(source="person.ref")
     team = serializers.CharField(source="team.ref")
-    manager = serializers.CharField(source="manager.ref", default=None)
+    manager = serializers.CharField(source="manager.ref", default=None, allow_null=True)
 
     class Meta:
         model = Subject
         fields = ["id", "person", "kind", "team", "manager", "managed_from", "mode"]
 
 
+class AlertOut(serializers.Serializer):
+    code = serializers.CharField()
+    severity = serializers.CharField()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class StatusOut(serializers.Serializer):
+    as_of = serializers.DateField()
+    risk_level = serializers.CharField()
+    assessed = serializers.BooleanField()
+    mode = serializers.CharField()
+    last_successful_visit = serializers.DateField(allow_null=True)
+    visit_due = serializers.DateField(allow_null=True)
+    visit_overdue = serializers.BooleanField()
+    critical = serializers.BooleanField()
+    review_due = serializers.DateField()
+    alerts = AlertOut(many=True)
+
+
+class SubjectDetail(SubjectSummary):
+    """The schema of one subject: the summary and, where the subject has a status on that date, ``status``."""
+
+    status = StatusOut(required=False, read_only=True)
+
+    class Meta(SubjectSummary.Meta):
+        fields = [*SubjectSummary.Meta.fields, "status"]
+
+
 class VisitOut(serializers.ModelSerializer):
-    id = serializers.CharField(source="ref", default=None)
+    id = serializers.CharField(source="ref", default=None, allow_null=True)
     subject = serializers.CharField(source="subject.ref")
 
     class Meta:
@@ -76,7 +103,7 @@ def _first_problem(errors: dict) -> str:
     return f"{name}: {msgs[0] if isinstance(msgs, list) else msgs}"
 
 
-@extend_schema(responses=SubjectSummary(many=True))
+@extend_schema(operation_id="offenders_subjects_list", responses=results("SubjectList", SubjectSummary(many=True)))
 @api_view(["GET"])
 def subjects(request):
     _require(request, "vigil.view_subject")
@@ -88,16 +115,13 @@ def subjects(request):
     return Response({"results": SubjectSummary(rows, many=True).data})
 
 
-@extend_schema(responses=SubjectSummary)
+@extend_schema(parameters=[AS_OF_PARAMETER], responses=SubjectDetail)
 @api_view(["GET"])
 def subject(request, ref: str):
     _require(request, "vigil.view_subject")
     s = _subject(request, ref)
-    try:
-        as_of = dt.date.fromisoformat(request.query_params.get("as_of", "")) if request.query_params.get(
-            "as_of") else clock.today()
-    except ValueError:
-        raise InputError("as_of: not a date in the form YYYY-MM-DD") from None
+    raw = request.query_params.get("as_of")
+    as_of = clock.parse_as_of(raw, "as_of") if raw else clock.today()
     st = statuses(Subject.objects.filter(pk=s.pk), as_of).get(s.pk)
     data = SubjectSummary(s).data
     if st is not None:

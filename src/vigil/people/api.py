@@ -1,12 +1,13 @@
 """People API: the same scoping, logging and break-glass rules as the pages."""
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
+from vigil.core.api import results
 from vigil.people.models import Person
 from vigil.people.selectors import open_person, search_people
 
@@ -39,7 +40,10 @@ def _require(request, perm):
         raise PermissionDenied("your role does not allow this")
 
 
-@extend_schema(responses=PersonSummary(many=True))
+@extend_schema(operation_id="people_search", parameters=[OpenApiParameter("q", str, description="a name, date of birth or identifier")],
+               responses=results("PersonSearch", PersonSummary(many=True),
+                                 outside_scope=serializers.IntegerField(
+                                     help_text="matches outside your work, not shown")))
 @api_view(["GET"])
 def people_search(request):
     _require(request, "vigil.search_people")
