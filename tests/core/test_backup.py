@@ -258,6 +258,15 @@ def test_damaged_truncated_foreign_and_newer_files_are_refused_with_one_line(sou
         said = [line for line in proc.stderr.strip().splitlines() if "━" not in line]  # less the progress bar
         assert len(said) == 1  # one line
         assert bad[name][1] in proc.stderr, (name, proc.stderr)
+    # The access log's key is not in the backup: without it, or with another key of the same name, the restored
+    # log could not be verified, so the restore is refused (and rolled back) rather than made unverifiable.
+    no_key, other_key = root / "var-no-key", root / "var-other-key"
+    other_key.mkdir()
+    (other_key / "audit.keys").write_text("k1 " + "ab" * 32 + "\n")
+    for place, message in ((no_key, "there is no access-log key"),
+                           (other_key, "is not the key that signed the backup's access log")):
+        proc = _vigil(root, place, empty, "restore", str(good))
+        assert proc.returncode == 2 and message in proc.stderr, proc.stderr
     assert set(_counts(empty).values()) == {0}  # nothing was written by a refused restore
     for name in ("flipped", "truncated", "foreign", "version"):
         with pytest.raises(InputError) as refused:
