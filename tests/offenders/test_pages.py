@@ -50,7 +50,7 @@ def test_the_subject_page_query_count_does_not_grow_with_visits(org, seed, login
     for i in range(60):
         visit(seed, D(2020, 1, 1) + dt.timedelta(days=7 * i), "no_reply")
     client = login(org.user("offender_manager"))
-    with django_assert_max_num_queries(50):
+    with django_assert_max_num_queries(55):  # with the access-log entries for the subject and its person record
         assert client.get(as_of("/offenders/subjects/S1/")).status_code == 200
 
 

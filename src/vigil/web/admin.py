@@ -57,6 +57,21 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 self._log(request, obj, "consultation", "opened in the admin site")
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def delete_view(self, request, object_id, extra_context=None):
+        if request.method == "GET":
+            obj = self.get_object(request, object_id)
+            if obj is not None:
+                self._log(request, obj, "consultation", "opened for deletion in the admin site")
+        return super().delete_view(request, object_id, extra_context)
+
+    def get_deleted_objects(self, objs, request):
+        """The confirmation says how many related records a deletion would take, by kind, never which: Django
+        lists each one (a team's people, subjects, crimes), which would show personal data here."""
+        _, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            protected = [f"{len(protected)} related record(s) that may not be deleted"]
+        return [str(o) for o in objs], model_count, perms_needed, protected
+
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
         cl = (getattr(response, "context_data", None) or {}).get("cl")
