@@ -184,6 +184,8 @@ def validate(doc: dict, actor: Any = "system:import") -> ImportContext:
         good = []
         for i, item in enumerate(items):
             before = len(ctx.problems)
+            if item is None:  # an item is an object; a null one is not "an item with nothing in it"
+                ctx.problem(f"{s.name}[{i}]", "expected an object, got None")
             check(s.item, item, f"{s.name}[{i}]", ctx.problems)
             if len(ctx.problems) == before:
                 good.append(item)
