@@ -60,6 +60,13 @@ def main(argv: list[str] | None = None) -> int:
     if command not in COMMANDS:
         print(f"vigil: {command!r} is not a command. Commands: {', '.join(COMMANDS)}", file=sys.stderr)
         return 2
+    for position, arg in enumerate(argv[1:], start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:  # bytes the locale could not decode arrive as lone surrogates
+            print(f"vigil: argument {position} ({arg.encode('utf-8', 'backslashreplace').decode()[:60]}) is not "
+                  "valid UTF-8 text", file=sys.stderr)
+            return 2
     if command == "demo":
         os.environ.setdefault("VIGIL_ENV", "demo")
         if "--mfa" not in argv:

@@ -45,19 +45,29 @@ class ImportContext:
         return ref in self.doc_ids[section] or ref in self.db_ids[section]
 
 
+def printable_name(path: str | Path) -> str:
+    """A file name as one short line, whatever characters it holds."""
+    text = str(path) if str(path).isprintable() else repr(str(path))[1:-1]
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
 def read_document(path: str | Path) -> dict:
     p = Path(path)
-    if not p.is_file():
-        raise InputError(f"{path}: no such file")
-    size = p.stat().st_size
+    shown = printable_name(path)
+    try:
+        if not p.is_file():
+            raise InputError(f"{shown}: no such file")
+        size = p.stat().st_size
+    except OSError as exc:  # a name too long, a path through a file, no permission to look
+        raise InputError(f"{shown}: cannot be read ({exc.strerror})") from None
     if size > settings.VIGIL_IMPORT_MAX_BYTES:
-        raise InputError(f"{path}: {size:,} bytes is larger than the import limit of "
+        raise InputError(f"{shown}: {size:,} bytes is larger than the import limit of "
                          f"{settings.VIGIL_IMPORT_MAX_BYTES:,} bytes (VIGIL_IMPORT_MAX_BYTES)")
     try:
         with p.open("rb") as fh:
             return parse_document(fh.read())
     except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+        raise InputError(f"{shown}: cannot be read ({exc.strerror})") from None
 
 
 MAX_DEPTH = 32  # the format nests a few levels; anything far deeper is refused before it is walked

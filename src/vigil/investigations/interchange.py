@@ -53,7 +53,10 @@ class CrimesSection(Section):
         return set(Crime.objects.filter(ref__in=ids).values_list("ref", flat=True))
 
     def check(self, items, ctx):
-        ranks = {o["id"]: o.get("rank") for o in ctx.doc.get("officers") or [] if isinstance(o, dict)}
+        in_doc = ctx.doc.get("officers")  # a malformed section is reported by the schema
+        ranks = {o["id"]: o["rank"] if isinstance(o.get("rank"), str) else None
+                 for o in (in_doc if isinstance(in_doc, list) else [])
+                 if isinstance(o, dict) and isinstance(o.get("id"), str)}
         wanted = {i["override"]["by"] for i in items if i.get("override")} - set(ranks)
         for part in chunks(sorted(wanted)):
             ranks.update(Officer.objects.filter(ref__in=part).values_list("ref", "rank"))

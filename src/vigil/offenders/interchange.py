@@ -55,8 +55,9 @@ def _pks(model, refs: Iterable[str], known: dict[str, int] | None = None) -> dic
 def subject_starts(refs: set[str], ctx) -> dict[str, dt.date]:
     """When each subject's management began: from this document, else from the database."""
     starts = {}
-    for item in ctx.doc.get("subjects") or []:
-        if isinstance(item, dict) and item.get("id") in refs:
+    in_doc = ctx.doc.get("subjects")
+    for item in in_doc if isinstance(in_doc, list) else []:  # a malformed section is reported by the schema
+        if isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"] in refs:
             try:
                 starts[item["id"]] = dt.date.fromisoformat(item["managed_from"])
             except (TypeError, ValueError, KeyError):

@@ -1,7 +1,7 @@
 import sys
 
 from vigil.core.command import VigilCommand
-from vigil.interchange.services import export_document
+from vigil.interchange.services import export_document, printable_name
 
 
 class Command(VigilCommand):
@@ -21,7 +21,7 @@ class Command(VigilCommand):
                 fh = open(opts["out"], "w", encoding="utf-8")  # noqa: SIM115 - closed below
             except OSError as exc:
                 from vigil.core.errors import InputError
-                raise InputError(f"--out {opts['out']}: cannot be written ({exc.strerror})") from None
+                raise InputError(f"--out {printable_name(opts['out'])}: cannot be written ({exc.strerror})") from None
             with fh:
                 counts = export_document(fh, recipients=recipients, purpose=opts["purpose"])
             self.stderr.write(f"exported {sum(counts.values())} record(s) to {opts['out']}")
