@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -53,8 +55,17 @@ def api(db, org):
     import_document(DOC)
     key = create_token(user=o.user, name="schemathesis")
     headers = {"Authorization": f"Bearer {key}"}
-    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application(), headers=headers)
-    return schema, headers
+    # The WSGI app closes database connections when a request ends; inside a test's transaction that would end
+    # the test itself (PostgreSQL), so, as Django's own test client does, requests leave the connection open.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application(),
+                                                headers=headers)
+        yield schema, headers
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 EXPLICIT = {  # operation id → real records, so that the success shapes are checked as well as the refusals

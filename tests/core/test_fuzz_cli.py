@@ -100,7 +100,7 @@ def sandbox(tmp_path, monkeypatch, settings):
     return tmp_path
 
 
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                                        HealthCheck.filter_too_much, HealthCheck.data_too_large])
 
@@ -152,6 +152,8 @@ def test_no_arguments_make_a_command_fail_with_an_internal_error(command, sandbo
     (["demo", "--port", "99999"], "--port '99999' is not a port number (1 to 65535)"),
     (["export", "--out", "/nonexistent/dir/x.json"], "--out /nonexistent/dir/x.json: cannot be written"),
     (["import", "deep.json"], "the document is nested too deeply"),
+    (["export", "--purpose", " "], "--purpose: say why the data is disclosed"),
+    (["export", "--recipient", ""], "--recipient: name who receives the export"),
     (["import", "x" * 5000], "xxxxxxxx"),
     (["import", "a\nb"], "a\\nb: no such file"),
     (["export", "--out", "no/such\ndir"], "--out no/such\\ndir: cannot be written"),

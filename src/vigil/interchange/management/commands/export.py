@@ -15,6 +15,12 @@ class Command(VigilCommand):
                             help="why the data is disclosed; recorded in the disclosure log")
 
     def handle(self, *args, **opts):
+        from vigil.core.errors import InputError
+
+        if not opts["purpose"].strip():
+            raise InputError("--purpose: say why the data is disclosed (it is recorded in the disclosure log)")
+        if any(not r.strip() for r in opts["recipient"]):
+            raise InputError("--recipient: name who receives the export")
         recipients = opts["recipient"] or ([f"file:{opts['out']}"] if opts["out"] else ["stdout"])
         if opts["out"]:
             try:
