@@ -117,6 +117,7 @@ MIDDLEWARE = [
     "vigil.accounts.middleware.RequireMFAMiddleware",
     "vigil.accounts.middleware.CurrentOfficerMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "vigil.core.submissions.OneSubmissionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -138,6 +139,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "vigil.web.context.shell",
             ],
+            "builtins": ["vigil.web.templatetags.submission"],
         },
     },
 ]

@@ -111,3 +111,20 @@ class BreakGlass(models.Model):
         """The access log's justification for what this break-glass opened."""
         change = " for a change" if self.purpose == self.Purpose.CHANGE else ""
         return f"break-glass #{self.pk}{change} ({self.reason_code}): {self.reason_text}"
+
+
+class Submission(models.Model):
+    """A claimed one-time form submission key (``core.submissions``): a repeat gets the first result."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    path = models.CharField(max_length=500)
+    at = models.DateTimeField()
+    status = models.PositiveSmallIntegerField(default=0, help_text="0 while running; the response's status after")
+    location = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_submission_per_key")]
+
+    def __str__(self) -> str:
+        return f"submission {self.key} to {self.path}"

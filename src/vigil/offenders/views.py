@@ -2,7 +2,6 @@
 service's InputError is shown next to the field it concerns (or at the top of the form)."""
 from __future__ import annotations
 
-import csv
 import uuid
 
 from django.contrib import messages
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from vigil.core import access_log, clock, policy
 from vigil.core.errors import AccessDenied, InputError
+from vigil.core.exports import csv_writer
 from vigil.core.scope import officer_of
 from vigil.offenders import selectors, services
 from vigil.offenders.forms import (
@@ -368,7 +368,7 @@ def plan_export(request):
                  .order_by("window_start"))
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="visit-plan-{officer.ref}-{day.isoformat()}.csv"'
-    w = csv.writer(response)
+    w = csv_writer(response)
     w.writerow(["date", "from", "to", "subject", "name", "address", "unannounced", "why this time"])
     for p in plans:
         home = next((a for a in p.subject.person.addresses.all() if a.kind in ("notified", "home")), None)
