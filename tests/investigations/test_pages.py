@@ -165,3 +165,32 @@ def test_the_home_page_shows_the_queue_and_my_crimes(login, org, cid):
     inv.allocate(inv.crime(team, "46", ref="CR-MINE", reported=dt.date(2024, 8, 1)), org.officers["investigator"])
     assert "CR-WAITING" in login(org.user("allocation_manager")).get("/?as_of=2024-08-15").content.decode()
     assert "CR-MINE" in login(org.user("investigator")).get("/?as_of=2024-08-15").content.decode()
+
+
+def test_a_second_allocation_of_the_same_crime_is_told_who_has_it_and_chooses_again(alloc, login, org, cid):
+    """Two managers open the same crime; the first allocates; the second's choice is refused with a name."""
+    inv.crime(cid["teams"]["cid"], "46", reported=dt.date(2024, 8, 14), ref="CR-RACE")
+    from django.test import Client
+
+    from tests.factories import verified_login
+    other = Client()
+    verified_login(other, org.user("allocation_manager"))
+    page = alloc.get("/crimes/CR-RACE/?as_of=2024-08-15").content.decode()
+    assert 'name="seen" value="none"' in page
+    first = alloc.post("/crimes/CR-RACE/allocate/?as_of=2024-08-15", {"officer": cid["pip1"].ref, "seen": "none"})
+    assert first.status_code == 302
+    second = other.post("/crimes/CR-RACE/allocate/?as_of=2024-08-15", {"officer": cid["pip2"].ref, "seen": "none"})
+    assert second.status_code == 400
+    assert f"was allocated to {cid['pip1'].name} a moment ago" in html.unescape(second.content.decode())
+    current = Allocation.objects.get(crime__ref="CR-RACE", end__isnull=True)
+    assert current.officer == cid["pip1"]
+
+
+def test_an_allocation_cannot_be_dated_in_the_future(alloc, org, cid):
+    from vigil.core.errors import InputError
+    from vigil.investigations import services
+
+    crime = inv.crime(cid["teams"]["cid"], "46", reported=dt.date(2024, 8, 14), ref="CR-LATER")
+    with pytest.raises(InputError, match="cannot be dated in the future"):
+        services.allocate(actor=org.user("allocation_manager"), crime=crime, officer_ref=cid["pip1"].ref,
+                          on=dt.date(2099, 1, 1))

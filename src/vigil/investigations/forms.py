@@ -12,6 +12,9 @@ GRADES = [("", "— choose —")] + [(g, g.capitalize()) for g in THRIVE_GRADES]
 
 class AllocateForm(forms.Form):
     officer = forms.ChoiceField(label="Officer", help_text="Eligible officers are listed first, best first.")
+    # What the person saw when the page was drawn ("none", or the officer then allocated): if someone else
+    # allocated the crime since, the change is refused and the person chooses again.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     rationale = forms.CharField(
         label="Override rationale", required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),

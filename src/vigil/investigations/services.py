@@ -76,8 +76,13 @@ def may_override(actor) -> bool:
 
 @_atomic_logging_refusals
 def allocate(*, actor, crime: Crime, officer_ref: str, on: dt.date, rationale: str = "",
-             method: str = Allocation.Method.MANUAL, batch: BatchRun | None = None, pol=None) -> Allocation:
+             method: str = Allocation.Method.MANUAL, batch: BatchRun | None = None, pol=None,
+             seen: str | None = None) -> Allocation:
     """Allocate ``crime`` to the officer from ``on``.
+
+    ``seen`` is the allocation the person saw when they chose ("none" or an officer's ref). People allocating
+    the same crime at once are served one at a time (the crime's row is locked); if it changed since they looked,
+    they are told who has it now and choose again, instead of silently overriding each other.
 
     An eligible officer is allocated at once. An officer who fails a standing check (level, specialisms,
     probation) or has no capacity needs a supervisor's override: the actor is DS or above and gives a
@@ -89,6 +94,8 @@ def allocate(*, actor, crime: Crime, officer_ref: str, on: dt.date, rationale: s
         raise InputError(f"there is no active officer {officer_ref!r}")
     if not officer.has_role(INVESTIGATOR_ROLE):
         raise InputError(f"{officer.name} is not an investigator")
+    if method == Allocation.Method.MANUAL and on > clock.today():
+        raise InputError(f"an allocation cannot be dated in the future ({on:%d %B %Y})")
     if on < crime.reported:
         raise InputError(f"a crime reported on {crime.reported:%d %B %Y} cannot be allocated before then")
     if crime.closed_on and crime.closed_on <= on:
@@ -112,7 +119,15 @@ def allocate(*, actor, crime: Crime, officer_ref: str, on: dt.date, rationale: s
             raise NeedsOverride("only a supervisor (DS or above) may override eligibility")
         if len(rationale) < MIN_RATIONALE:
             raise NeedsOverride(f"explain the override in at least {MIN_RATIONALE} characters")
-    current = Allocation.objects.select_for_update().filter(crime=crime, end__isnull=True).first()
+    Crime.objects.select_for_update().filter(pk=crime.pk).values_list("pk", flat=True).first()  # one at a time
+    current = (Allocation.objects.select_for_update().select_related("officer")
+               .filter(crime=crime, end__isnull=True).first())
+    now_ref = current.officer.ref if current is not None else "none"
+    if seen and seen != now_ref:
+        if current is None:
+            raise InputError(f"{crime.ref} is no longer allocated (it was a moment ago): choose again")
+        raise InputError(f"{crime.ref} was allocated to {current.officer.name} a moment ago "
+                         f"(from {current.start:%d %B %Y}): choose again")
     if current is not None:
         if current.officer_id == officer.pk:
             raise InputError(f"{crime.ref} is already allocated to {officer.name}")

@@ -102,7 +102,9 @@ def _crime_page(request, crime, *, allocate_form=None, assess_form=None, status=
     if rec is not None:
         log_recommendation(request.user, rec, [*rec.eligible[:125], *rec.ineligible[:SHOWN_INELIGIBLE]])
     if rec is not None and allocate_form is None:
-        allocate_form = AllocateForm(eligible=rec.eligible, ineligible=rec.ineligible[:SHOWN_INELIGIBLE])
+        held = crime.allocations.filter(end__isnull=True).select_related("officer").first()
+        allocate_form = AllocateForm(eligible=rec.eligible, ineligible=rec.ineligible[:SHOWN_INELIGIBLE],
+                                     initial={"seen": held.officer.ref if held else "none"})
     if assess_form is None:
         assess_form = AssessForm(initial={"threat": crime.threat, "harm": crime.harm, "risk": crime.risk,
                                           "engagement": crime.engagement, "notes": crime.thrive_notes,
@@ -163,7 +165,7 @@ def allocate(request, ref: str):
     if form.is_valid():
         try:
             a = services.allocate(actor=request.user, crime=crime, officer_ref=form.cleaned_data["officer"], on=day,
-                                  rationale=form.cleaned_data["rationale"])
+                                  rationale=form.cleaned_data["rationale"], seen=form.cleaned_data["seen"] or None)
             messages.success(request, f"{crime.ref} allocated to {a.officer.name}"
                              + (" with a supervisor's override." if a.overridden else "."))
             return redirect("investigations:crime", ref=crime.ref)
