@@ -64,3 +64,13 @@ def test_formula_cells_are_neutralised(cell):
     first = next(csv.reader(io.StringIO(buf.getvalue())))
     assert first[0] == "'" + cell and first[1] == "plain" and first[2] == "3"
     assert safe_cell(5) == 5 and safe_cell("Smith") == "Smith"
+
+
+def test_a_record_date_may_lie_further_ahead_than_a_question():
+    """A 20-year order's end is a fact to record; an as-of date 20 years ahead is not a question Vigil answers."""
+    far = clock.today().replace(year=clock.today().year + 20, day=1)
+    assert clock.in_range(far, "an order's end", record=True) == far
+    with pytest.raises(InputError):
+        clock.in_range(far)
+    with pytest.raises(InputError):
+        clock.in_range(dt.date(9999, 12, 31), "an order's end", record=True)

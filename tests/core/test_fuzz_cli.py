@@ -115,8 +115,7 @@ def _run(argv, capsys) -> tuple[int, str, str]:
 # Found by this fuzz and reported, in files another engineer is changing (core/backup.py and its command):
 # `vigil backup --out ''` ends in an internal error (ValueError: PosixPath('.') has an empty name), exit 1.
 # `vigil restore NAME` with a name longer than the system allows ends in an internal error (OSError ENAMETOOLONG).
-KNOWN = {"backup": "backup --out '' exits 1 (internal error); core/backup.py is another engineer's, reported",
-         "restore": "restore with a too-long file name exits 1 (internal error); another engineer's, reported"}
+KNOWN: dict[str, str] = {}  # command -> reason, for a known failure still being fixed (none now)
 
 
 @pytest.mark.django_db(transaction=True)

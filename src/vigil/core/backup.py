@@ -225,6 +225,19 @@ class BackupResult:
     size: int
 
 
+def _file_path(name: str | os.PathLike) -> Path:
+    """A path that names a file, or InputError with one line (empty, a folder's name, too long)."""
+    text = os.fspath(name)
+    path = Path(text)
+    if not str(text).strip() or path.name in ("", ".", ".."):
+        raise InputError(f"{str(text)!r} does not name a file")
+    try:
+        path.exists()
+    except OSError as exc:
+        raise InputError(f"{str(text)[:80]!r}…: {exc.strerror}") from None
+    return path
+
+
 def backup(out: str | os.PathLike, progress: Progress | None = None) -> BackupResult:
     """Write the whole database to ``out`` (gzip'd JSON lines). Refuses an existing file.
 
@@ -233,7 +246,7 @@ def backup(out: str | os.PathLike, progress: Progress | None = None) -> BackupRe
     rows are read in one snapshot; the access log's head in that snapshot is checkpointed to the witness, so the
     restored log ends exactly at a checkpoint.
     """
-    path = Path(out)
+    path = _file_path(out)
     partial = path.with_name(path.name + ".partial")
     if path.exists():
         raise InputError(f"{path} already exists: a backup never overwrites a file (choose a new name)")
@@ -358,7 +371,7 @@ def _header(path: Path, first: bytes | None) -> dict:
 
 def read_header(path: str | os.PathLike) -> dict:
     """The header alone (a quick look before the whole file is checked)."""
-    path = Path(path)
+    path = _file_path(path)
     if not path.is_file():
         raise InputError(f"{path} does not exist or is not a file")
     if not os.access(path, os.R_OK):

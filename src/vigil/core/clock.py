@@ -39,22 +39,25 @@ def set_clock(fn: Callable[[], dt.datetime] | None) -> None:
 
 
 EARLIEST = dt.date(1900, 1, 1)  # no record Vigil holds, and no question asked of it, is older
-YEARS_AHEAD = 10  # planning looks ahead; nothing looks further
+YEARS_AHEAD = 10  # planning and as-of questions look ahead; nothing looks further
+RECORD_YEARS_AHEAD = 100  # a record's own end date (a long order, a notification period) may lie far ahead
 
 
-def latest() -> dt.date:
-    """The furthest date Vigil answers for: ``YEARS_AHEAD`` years after today."""
+def latest(years: int = YEARS_AHEAD) -> dt.date:
+    """The furthest date Vigil answers for: ``years`` years after today."""
     t = today()
-    return t.replace(year=t.year + YEARS_AHEAD, day=min(t.day, 28))
+    return t.replace(year=t.year + years, day=min(t.day, 28))
 
 
-def in_range(day: dt.date, what: str = "--as-of") -> dt.date:
-    """``day`` if Vigil can answer for it; else InputError with one line (one rule for web, API and CLI)."""
+def in_range(day: dt.date, what: str = "--as-of", *, record: bool = False) -> dt.date:
+    """``day`` if Vigil can answer for it; else InputError with one line (one rule for web, API and CLI).
+    ``record``: a date recorded on a record (an order's end), which may lie further ahead than a question."""
     from vigil.core.errors import InputError
 
-    if not EARLIEST <= day <= latest():
+    last = latest(RECORD_YEARS_AHEAD if record else YEARS_AHEAD)
+    if not EARLIEST <= day <= last:
         raise InputError(f"{what} {day.isoformat()} is outside the dates Vigil answers for "
-                         f"({EARLIEST.isoformat()} to {latest().isoformat()})")
+                         f"({EARLIEST.isoformat()} to {last.isoformat()})")
     return day
 
 

@@ -181,7 +181,7 @@ def within_range(day: dt.date, path: str, problems: Problems) -> bool:
     from vigil.core.errors import InputError
 
     try:
-        clock.in_range(day, f"{path}:")
+        clock.in_range(day, f"{path}:", record=True)
     except InputError as exc:
         problems.append(str(exc))
         return False
