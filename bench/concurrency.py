@@ -65,7 +65,7 @@ def start_server(database_url: str, var: Path, extra_env: dict) -> tuple[subproc
         if proc.poll() is not None:
             raise SystemExit(f"the server stopped: see {log.name}")
         try:
-            urllib.request.urlopen(base + "/accounts/login/", timeout=2)  # noqa: S310 - our own local server
+            urllib.request.urlopen(base + "/login/", timeout=2)  # noqa: S310 - our own local server
             return proc, base
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(1)
@@ -82,12 +82,12 @@ class User:
         return next((c.value for c in self.jar if c.name == "csrftoken"), "")
 
     def sign_in(self) -> None:
-        html = self.opener.open(self.base + "/accounts/login/", timeout=60).read().decode()
+        html = self.opener.open(self.base + "/login/", timeout=60).read().decode()
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
         data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": self.username,
                                        "password": PASSWORD}).encode()
-        req = urllib.request.Request(self.base + "/accounts/login/", data=data,  # noqa: S310
-                                     headers={"Referer": self.base + "/accounts/login/"})
+        req = urllib.request.Request(self.base + "/login/", data=data,  # noqa: S310
+                                     headers={"Referer": self.base + "/login/"})
         final = self.opener.open(req, timeout=60).geturl()
         if "/login" in final:
             raise SystemExit(f"{self.username} could not sign in")
@@ -140,6 +140,9 @@ def main() -> int:
     p.add_argument("--users", default="5,20,50")
     p.add_argument("--seconds", type=float, default=20)
     p.add_argument("--before", action="store_true", help="also SQLite with deferred transactions")
+    for action in p._actions:
+        if action.dest == "db":
+            action.choices = ["sqlite", "postgresql", "both"]
     p.set_defaults(db="both")
     args, _ = p.parse_known_args()
     engines = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
