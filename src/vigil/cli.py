@@ -14,6 +14,7 @@ COMMANDS = {
     "import": "load an interchange document atomically (everything or nothing)",
     "export": "write the whole database as an interchange document (logged as a disclosure)",
     "sweep": "evaluate every rule as of a date and print the open alerts",
+    "alerts": "the open alerts as they stand now, without sweeping (--owner OFFICER, --json)",
     "generate": "write realistic synthetic data (--scale small|london|national --seed N)",
     "audit": "the access log: 'audit verify' checks its signed chain and checkpoints; 'audit checkpoint'",
     "user": "accounts: 'user add' provisions a login for an officer",

@@ -101,6 +101,23 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (SEVERITY_RANK.get(f.severity, 9), f.code, f.entity_type, f.entity_id))
 
 
+def open_alerts(owner: str | None = None) -> list[tuple[Finding, dt.date]]:
+    """The open alerts as they stand, without sweeping: each as a finding with the as-of date it was last seen."""
+    qs = Alert.objects.filter(status="open")
+    if owner:
+        qs = qs.filter(owner=owner)
+    rows = [(Finding(a.code, a.severity, a.entity_type, a.entity_id, a.since, tuple(a.reasons), a.owner or None,
+                     a.team_id), a.last_seen_as_of) for a in qs]
+    order = {f.key(): i for i, f in enumerate(sort_findings([f for f, _ in rows]))}
+    return sorted(rows, key=lambda r: order[r[0].key()])
+
+
 def finding_json(f: Finding, as_of: dt.date) -> dict:
     return {"code": f.code, "severity": f.severity, "entity": {"type": f.entity_type, "id": f.entity_id},
             "as_of": as_of.isoformat(), "since": f.since.isoformat(), "owner": f.owner, "reasons": list(f.reasons)}
+
+
+def finding_line(f: Finding) -> str:
+    """One alert as a line for people (the sweep's and ``vigil alerts``' text output)."""
+    owner = f" → {f.owner}" if f.owner else ""
+    return f"[{f.severity.upper():8}] {f.code} {f.entity_type} {f.entity_id}{owner}: {'; '.join(f.reasons)}"

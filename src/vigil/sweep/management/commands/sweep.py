@@ -4,7 +4,7 @@ from rich.console import Console
 
 from vigil.core import clock
 from vigil.core.command import VigilCommand
-from vigil.sweep.engine import finding_json, run_sweep
+from vigil.sweep.engine import finding_json, finding_line, run_sweep
 
 
 class Command(VigilCommand):
@@ -25,6 +25,4 @@ class Command(VigilCommand):
         console.print(f"Sweep as of {as_of}: {len(findings)} open alert(s) "
                       f"({counts['opened']} opened, {counts['updated']} still open, {counts['closed']} closed)")
         for f in findings:
-            owner = f" → {f.owner}" if f.owner else ""
-            console.print(f"[{f.severity.upper():8}] {f.code} {f.entity_type} {f.entity_id}{owner}: "
-                          f"{'; '.join(f.reasons)}", markup=False)
+            console.print(finding_line(f), markup=False)
