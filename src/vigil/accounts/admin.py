@@ -11,18 +11,7 @@ from vigil.accounts.models import (
     OfficerRole,
     RoleChangeRequest,
 )
-from vigil.web.admin import AuditedModelAdmin  # registers the rest of the site first
-
-
-class _ViewOnly(AuditedModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from vigil.web.admin import AuditedModelAdmin, ViewOnlyAdmin  # registers the rest of the site first
 
 
 class OfficerAdmin(AuditedModelAdmin):
@@ -38,8 +27,8 @@ class ApiTokenAdmin(AuditedModelAdmin):
         return False
 
 
-for model, model_admin in ((Officer, OfficerAdmin), (ApiToken, ApiTokenAdmin), (OfficerRole, _ViewOnly),
-                           (AccountLink, _ViewOnly), (MfaResetRequest, _ViewOnly), (RoleChangeRequest, _ViewOnly)):
+for model, model_admin in ((Officer, OfficerAdmin), (ApiToken, ApiTokenAdmin), (OfficerRole, ViewOnlyAdmin),
+                           (AccountLink, ViewOnlyAdmin), (MfaResetRequest, ViewOnlyAdmin), (RoleChangeRequest, ViewOnlyAdmin)):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
     admin.site.register(model, model_admin)

@@ -205,15 +205,23 @@ class RequestStatus(models.TextChoices):
     REFUSED = "refused"
 
 
-class MfaResetRequest(models.Model):
-    """A signed-out user's 'I have lost my authenticator'. Another administrator approves it."""
+class AccountRequest(models.Model):
+    """A request that waits for another administrator's decision (four eyes)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mfa_reset_requests")
     requested_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class MfaResetRequest(AccountRequest):
+    """A signed-out user's 'I have lost my authenticator'. Another administrator approves it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mfa_reset_requests")
 
     class Meta:
         ordering = ["requested_at"]
@@ -224,7 +232,7 @@ class MfaResetRequest(models.Model):
         return f"MFA reset #{self.pk} for {self.user} ({self.status})"
 
 
-class RoleChangeRequest(models.Model):
+class RoleChangeRequest(AccountRequest):
     """A role change that grants a powerful role (or any role to oneself): pending until a second administrator,
     who is neither the requester nor the officer concerned, approves it."""
 
@@ -234,11 +242,6 @@ class RoleChangeRequest(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")
     requested_by_name = models.CharField(max_length=150)
-    requested_at = models.DateTimeField()
-    status = models.CharField(max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["requested_at"]

@@ -37,7 +37,8 @@ from django.core import checks
 from vigil.core.errors import InputError
 
 _KEY_ID = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
-_last_checkpoint_at: dict[str, float] = {}  # witness path -> monotonic time of this process's last checkpoint
+_last_checkpoint_at: dict[str, float] = {}
+_ring_cache: dict = {}  # the key file's (path, mtime) and its parsed keys  # witness path -> monotonic time of this process's last checkpoint
 
 
 # Keys --------------------------------------------------------------------------------------------------------
@@ -81,7 +82,10 @@ def keyring() -> KeyRing:
     path = key_file()
     if not path.exists():
         _append_key(path, "k1")
-    return _parse_keys(path.read_text(encoding="utf-8"), str(path))
+    stamp = (str(path), path.stat().st_mtime_ns)
+    if _ring_cache.get("stamp") != stamp:  # read once per change of the file, not on every log entry
+        _ring_cache.update(stamp=stamp, ring=_parse_keys(path.read_text(encoding="utf-8"), str(path)))
+    return _ring_cache["ring"]
 
 
 def _append_key(path: Path, key_id: str) -> None:
