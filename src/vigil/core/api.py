@@ -49,6 +49,11 @@ PAGE_PARAMETERS = [
                      f"are returned; default {Pagination.default_limit})"),
     OpenApiParameter("offset", int, description="records to skip, 0 or more"),
 ]
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    "Idempotency-Key", {"type": "string", "minLength": 1, "maxLength": 64}, location=OpenApiParameter.HEADER,
+    description="a key of your choosing (up to 64 characters), new for each write: a repeat with the same key gets "
+                "the first answer (its status and body) and writes nothing; the same key with a different request "
+                "is a 422; a first attempt that failed releases the key")
 AS_OF_PARAMETER = OpenApiParameter("as_of", OpenApiTypes.DATE, description="the date to answer for, YYYY-MM-DD "
                                    "(default today); outside the dates Vigil answers for is a 400")
 
@@ -83,6 +88,11 @@ def error_responses(result, generator, request, public):
         for operation in path.values():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
-            for status, text in descriptions.items():
+            answers = dict(descriptions)
+            if any(p.get("in") == "header" and p.get("name") == IDEMPOTENCY_KEY_PARAMETER.name
+                   for p in operation.get("parameters", [])):
+                answers["409"] = "a request with this Idempotency-Key is still running: ask again shortly"
+                answers["422"] = "this Idempotency-Key was used for a different request"
+            for status, text in answers.items():
                 operation["responses"].setdefault(status, {"description": text, **error})
     return result

@@ -114,7 +114,8 @@ class BreakGlass(models.Model):
 
 
 class Submission(models.Model):
-    """A claimed one-time form submission key (``core.submissions``): a repeat gets the first result."""
+    """A claimed one-time key (``core.submissions``): a form's submission key or an API write's ``Idempotency-Key``
+    header; a repeat gets the first result."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=64)
@@ -122,6 +123,9 @@ class Submission(models.Model):
     at = models.DateTimeField()
     status = models.PositiveSmallIntegerField(default=0, help_text="0 while running; the response's status after")
     location = models.CharField(max_length=500, blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True,
+                                   help_text="an API write's method, path and body (SHA-256); blank for a form")
+    body = models.JSONField(null=True, blank=True, help_text="an API write's first JSON answer, replayed to a repeat")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_submission_per_key")]

@@ -6,18 +6,29 @@ redirect) and a note that nothing was done twice, instead of a second record. A 
 
 The claim is taken after the CSRF check (``process_view``) and before the view runs, in its own committed
 statement, so two simultaneous requests with the same key cannot both run.
+
+API writes carry the key in an ``Idempotency-Key`` header (``@idempotent``, inside DRF's view, which is where the
+token is authenticated): per signed-in person, the first request runs; a repeat with the same key and the same
+request gets the first answer (its status and JSON body) and writes nothing; the same key with a different
+request is refused with a 422. A first attempt that failed (4xx or 5xx) releases the key.
 """
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
+import json
 import time
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
+from rest_framework.response import Response
+from rest_framework.utils.encoders import JSONEncoder
 
 from vigil.core import clock
+from vigil.core.errors import InputError
 from vigil.core.models import Submission
 
 FIELD = "submission_key"
@@ -67,19 +78,86 @@ def _release(claim) -> None:
         Submission.objects.filter(pk=claim.pk).delete()
 
 
-def _replay(request, key: str):
+def _finished(user, key: str) -> Submission | None:
+    """The first request's claim once it has an answer; None if it let go of the key or is still running after
+    ``WAIT_SECONDS``."""
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
-        prior = Submission.objects.filter(user=request.user, key=key).first()
-        if prior is None:  # the first attempt failed and let go of the key: this one may not run either,
-            break          # because it was sent with the same (now stale) form: ask for a fresh look
-        if prior.status:
-            messages.info(request, "This form had already been sent: it was done once, not twice.")
-            return HttpResponseRedirect(prior.location)
+        prior = Submission.objects.filter(user=user, key=key).first()
+        if prior is None or prior.status:  # None: the first attempt failed and let go of the key
+            return prior
         if time.monotonic() > deadline:
-            break
+            return None
         time.sleep(0.2)
+
+
+def _replay(request, key: str):
+    prior = _finished(request.user, key)
+    # None: the first attempt failed and let go of the key; this one may not run either, because it was sent with
+    # the same (now stale) form: ask for a fresh look
+    if prior is not None:
+        messages.info(request, "This form had already been sent: it was done once, not twice.")
+        return HttpResponseRedirect(prior.location)
     return render(request, "web/error.html", {
         "title": "Already being sent",
         "message": "This form is being sent from another tab or a second click. Go back, reload the page and "
                    "check before sending it again."}, status=409)
+
+
+# API writes ---------------------------------------------------------------------------------------------------
+HEADER = "Idempotency-Key"  # documented on each write by ``core.api.IDEMPOTENCY_KEY_PARAMETER``
+
+
+def _fingerprint(request) -> str:
+    body = json.dumps(request.data, sort_keys=True, cls=JSONEncoder, default=str)
+    return hashlib.sha256(f"{request.method} {request.get_full_path()}\n{body}".encode()).hexdigest()
+
+
+def idempotent(view):
+    """An API write (a DRF function view, under ``@api_view``) run once per ``Idempotency-Key`` and person."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        key = request.headers.get(HEADER, "").strip()
+        if not key:
+            return view(request, *args, **kwargs)
+        if len(key) > 64:
+            raise InputError(f"{HEADER}: at most 64 characters")
+        fingerprint, now = _fingerprint(request), clock.now()
+        try:
+            with transaction.atomic():
+                claim = Submission.objects.create(user=request.user, key=key, path=request.path[:500], at=now,
+                                                  fingerprint=fingerprint)
+        except IntegrityError:
+            return _replay_api(request, key, fingerprint)
+        Submission.objects.filter(user=request.user, at__lt=now - KEEP).delete()
+        try:
+            response = view(request, *args, **kwargs)
+        except BaseException:
+            _release(claim)
+            raise
+        if response.status_code >= 400:
+            _release(claim)
+        else:
+            body = json.loads(json.dumps(response.data, cls=JSONEncoder))
+            Submission.objects.filter(pk=claim.pk).update(status=response.status_code, body=body)
+        return response
+
+    return wrapper
+
+
+def _replay_api(request, key: str, fingerprint: str) -> Response:
+    other = Response({"detail": f"{HEADER} {key!r} was used for a different request: send this one with a new "
+                                "key"}, status=422)
+    prior = Submission.objects.filter(user=request.user, key=key).first()
+    if prior is not None and prior.fingerprint != fingerprint:
+        return other
+    prior = _finished(request.user, key)
+    if prior is None:
+        return Response({"detail": f"a request with {HEADER} {key!r} is still running or has just failed: ask "
+                                   "again shortly"}, status=409)
+    if prior.fingerprint != fingerprint:
+        return other
+    response = Response(prior.body, status=prior.status)
+    response["Idempotent-Replayed"] = "true"
+    return response

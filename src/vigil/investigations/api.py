@@ -9,8 +9,9 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from vigil.core import access_log, clock
-from vigil.core.api import AS_OF_PARAMETER, PAGE_PARAMETERS, Pagination, paginated
+from vigil.core.api import AS_OF_PARAMETER, IDEMPOTENCY_KEY_PARAMETER, PAGE_PARAMETERS, Pagination, paginated
 from vigil.core.errors import AccessDenied, InputError
+from vigil.core.submissions import idempotent
 from vigil.investigations import services
 from vigil.investigations.recommendation import recommend
 from vigil.investigations.selectors import current_allocations, log_recommendation, open_crime, queue
@@ -108,13 +109,15 @@ def crime_recommendation(request, ref: str):
 
 @extend_schema(request=inline_serializer("Allocate", {"officer": serializers.CharField(),
                                                       "rationale": serializers.CharField(required=False)}),
-               parameters=[AS_OF_PARAMETER],
+               parameters=[AS_OF_PARAMETER, IDEMPOTENCY_KEY_PARAMETER],
                responses=inline_serializer("AllocationOut", {
                    "crime": serializers.CharField(), "allocated_to": serializers.CharField(),
                    "allocated_on": serializers.DateField(), "override": OverrideOut(allow_null=True)}))
 @api_view(["POST"])
+@idempotent
 def crime_allocate(request, ref: str):
-    """Allocate to ``officer``; an officer who is not eligible needs a supervisor's ``rationale``."""
+    """Allocate to ``officer``; an officer who is not eligible needs a supervisor's ``rationale``. With an
+    ``Idempotency-Key`` header, a repeat gets the first answer and allocates nothing again."""
     _require(request, "vigil.allocate_crimes")
     crime = _crime(request, ref, "crime opened to allocate it (API)")
     officer = request.data.get("officer") if isinstance(request.data, dict) else None

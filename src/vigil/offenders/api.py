@@ -1,7 +1,8 @@
 """Offender-management API: the same selectors, services, scope and logging as the pages.
 
 A tablet that lost its connection retries a visit with the same ``idempotency_key``: one visit is recorded,
-and the retry answers 200 with it (the first answer is 201).
+and the retry answers 200 with it (the first answer is 201). The ``Idempotency-Key`` header of every API write
+works here too (``core.submissions.idempotent``).
 """
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from rest_framework.response import Response
 
 from vigil.accounts.models import Officer
 from vigil.core import access_log, clock
-from vigil.core.api import AS_OF_PARAMETER, results
+from vigil.core.api import AS_OF_PARAMETER, IDEMPOTENCY_KEY_PARAMETER, results
 from vigil.core.errors import InputError
+from vigil.core.submissions import idempotent
 from vigil.offenders import selectors, services
 from vigil.offenders.models import Outcome, Subject, Visit
 from vigil.offenders.status import statuses
@@ -136,9 +138,12 @@ def subject(request, ref: str):
     return Response(data)
 
 
-@extend_schema(request=VisitIn, responses={201: VisitOut, 200: VisitOut})
+@extend_schema(request=VisitIn, responses={201: VisitOut, 200: VisitOut}, parameters=[IDEMPOTENCY_KEY_PARAMETER])
 @api_view(["POST"])
+@idempotent
 def record_visit(request, ref: str):
+    """Record a visit: 201 with it; a retry with the same body ``idempotency_key`` answers 200 with the first.
+    An ``Idempotency-Key`` header works as on every API write (a repeat gets the first answer)."""
     _require(request, "vigil.record_visit")
     s = _subject(request, ref)
     body = VisitIn(data=request.data)
