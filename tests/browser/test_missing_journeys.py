@@ -110,4 +110,4 @@ def test_accepting_a_linkage_match_turns_on_the_critical_alert(page, org):
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, om.user)
     assert page.get_by_text("Missing children linked to your subjects").is_visible()
-    assert page.get_by_text("CHILD_LINKED_TO_OFFENDER").first.is_visible()
+    assert page.get_by_text("Missing child linked to an offender").first.is_visible()  # the code, in plain English

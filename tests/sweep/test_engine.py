@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from vigil.sweep import registry
+from vigil.sweep import catalogue, registry
 from vigil.sweep.engine import reconcile, run_sweep
 from vigil.sweep.models import Alert
 from vigil.sweep.registry import Finding
@@ -44,7 +44,23 @@ def test_alerts_of_other_rule_sets_are_left_alone():
     assert Alert.objects.get().status == "open"
 
 
-def test_registered_rule_sets_run_and_are_logged():
+def test_a_rule_set_may_own_only_catalogued_codes():
+    with pytest.raises(ValueError, match="missing from the catalogue: TEST_ONLY"):
+        registry.rule_set("test-only-rule-set", codes=["TEST_ONLY"])(lambda ctx: ())
+    assert "test-only-rule-set" not in registry._rule_sets
+
+
+def test_every_code_a_rule_set_owns_has_a_label_and_an_area():
+    owned = {c for rs in registry.rule_sets() for c in rs.codes}
+    assert owned == set(catalogue.CATALOGUE)  # every catalogued code is raised by some rule set, and only those
+    for code in owned:
+        entry = catalogue.CATALOGUE[code]
+        assert entry.label and entry.label != code and entry.area in {rs.name for rs in registry.rule_sets()}
+
+
+def test_registered_rule_sets_run_and_are_logged(monkeypatch):
+    monkeypatch.setitem(catalogue.CATALOGUE, "TEST_ONLY", catalogue.AlertCode("TEST_ONLY", "Test", "test", "low", ""))
+
     @registry.rule_set("test-only-rule-set", order=999, codes=["TEST_ONLY"])
     def rules(ctx):
         yield Finding("TEST_ONLY", "low", "team", "T1", ctx.as_of, ("checked on " + ctx.as_of.isoformat(),))

@@ -33,7 +33,6 @@ from vigil.investigations.rules import (
 from vigil.investigations.selectors import crime_from_values, crime_values, officer_facts, unallocated
 from vigil.sweep.registry import Finding, SweepContext, rule_set
 
-CODES = ("CRIME_BELOW_REQUIRED_LEVEL", "RESTRICTED_OFFICER_ALLOCATED", "OFFICER_OVERLOADED", "CRIME_UNALLOCATED")
 
 class CommandChain:
     """Who owns an alert: a team's detective sergeant, or an inspector (DI or above) of the team or borough."""
@@ -59,7 +58,7 @@ class CommandChain:
         return self.di.get(team_id) or self.borough_di.get(borough_id)
 
 
-@rule_set("investigations", order=40, codes=CODES)
+@rule_set("investigations", order=40)
 def investigation_alerts(ctx: SweepContext):
     as_of, pol = ctx.as_of, ctx.policy
     rules = CrimeRules(pol)

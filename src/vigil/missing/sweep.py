@@ -9,7 +9,7 @@ from vigil.missing.facts import episode_facts, strategy_meetings_by_identity
 from vigil.sweep.registry import SweepContext, rule_set
 
 
-@rule_set("missing", order=60, codes=rules.CODES)
+@rule_set("missing", order=60)
 def missing_children(ctx: SweepContext):
     as_of, pol = ctx.as_of, ctx.policy
     judged = end_of_day(as_of)

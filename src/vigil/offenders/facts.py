@@ -1,4 +1,4 @@
-"""Set-based reads of the facts the rules need (no actor: these feed the sweep and the services' rules).
+"""Set-based reads of the facts the rules need (no actor: these feed the sweep, the subject pages and the services).
 
 Each function is a handful of aggregate queries, never one per subject, and ignores facts dated after
 ``as_of`` so that a past date always gives the same answer.
@@ -6,16 +6,34 @@ Each function is a handful of aggregate queries, never one per subject, and igno
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db.models import OuterRef, Subquery
+from django.db import connection
+from django.db.models import F, Max, Min, OuterRef, Q, Subquery, Window
+from django.db.models.functions import RowNumber
 
-from vigil.accounts.models import RANK_ORDER, Officer
-from vigil.offenders.models import Assessment, Escalation
+from vigil.accounts.models import RANK_ORDER, Officer, Team
+from vigil.offenders.models import (
+    Assessment,
+    Escalation,
+    EscalationDecision,
+    InvestigationReview,
+    ModePeriod,
+    NotificationRecord,
+    ReviewTrigger,
+    Subject,
+    Visit,
+)
 from vigil.offenders.rules.escalations import Candidate
+from vigil.people.models import Address
 
 OWNER_ROLES = ("supervisor", "senior_officer")
+SUBJECT_FIELDS = ("pk", "ref", "kind", "team_id", "manager_id", "manager__ref", "managed_from", "mode",
+                  "notification_start", "notification_end", "no_fixed_abode", "children_in_household",
+                  "children_noted_on", "safeguarding_referral_on", "investigation_opened")
 
 
 def risk_levels(as_of: dt.date, subject_ids: Iterable[int] | None = None) -> dict[int, str]:
@@ -69,3 +87,176 @@ def latest_assessment_subquery(as_of: dt.date):
     return Subquery(Assessment.objects.filter(subject=OuterRef("pk"), approved_on__isnull=False,
                                               approved_on__lte=as_of)
                     .order_by("-approved_on", "-date", "-pk").values("risk_level")[:1])
+
+
+@dataclass
+class SubjectRow:
+    """One subject's facts as of the sweep date (plain values, for speed)."""
+
+    pk: int
+    ref: str
+    kind: str
+    team_id: int
+    manager_id: int | None
+    manager_ref: str | None
+    managed_from: dt.date
+    mode: str
+    notification_start: dt.date | None
+    notification_end: dt.date | None
+    no_fixed_abode: bool
+    children: bool
+    children_noted: dt.date | None
+    safeguarding_referral: dt.date | None
+    investigation_opened: dt.date | None
+
+
+SUBJECT_DATES = tuple(i for i, name in enumerate(SUBJECT_FIELDS) if name in (
+    "managed_from", "notification_start", "notification_end", "children_noted_on", "safeguarding_referral_on",
+    "investigation_opened"))
+
+
+def _sql_dates(rows, columns=(1,)):
+    """SQLite returns dates from raw SQL as text (PostgreSQL as dates): convert the given columns."""
+    if connection.vendor != "sqlite":
+        yield from rows
+        return
+    for row in rows:
+        row = list(row)
+        for c in columns:
+            if isinstance(row[c], str):
+                row[c] = dt.date.fromisoformat(row[c][:10])
+        yield tuple(row)
+
+
+def _fetch(qs, date_columns=()):
+    """A values_list queryset run as plain SQL: Django's per-value converters cost seconds at 80,000 rows."""
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return list(_sql_dates(cur.fetchall(), date_columns))
+
+
+@dataclass
+class SubjectFacts:
+    as_of: dt.date
+    subjects: list[SubjectRow]
+    periods: dict[int, list[tuple[str, dt.date, dt.date | None]]]
+    levels: dict[int, tuple[dt.date, str]]          # latest approved assessment: (date, level)
+    first_assessed: dict[int, dt.date]              # earliest assessment of any status
+    awaiting: dict[int, dt.date]                    # latest assessment not yet approved on as_of
+    last_success: dict[int, dt.date]
+    attempts: dict[int, list[tuple[dt.date, str]]]  # unsuccessful visits since the last success
+    announced: dict[int, tuple[int, int]]           # subject → (announced, total) in the rolling window
+    triggers: dict[int, list[tuple[dt.date, str]]]
+    last_periodic: dict[int, dt.date]
+    last_investigation_review: dict[int, dt.date]
+    team_refs: dict[int, str]
+    team_boroughs: dict[int, int | None]
+    escalations: list[Escalation]                   # open now, or open on as_of
+    decisions: dict[int, list[tuple[dt.date, dt.date | None]]]
+    resolved: dict[tuple[int, str], dt.date]         # (subject, kind) → latest resolution on or before as_of
+    officers: dict[int, tuple[str, str]] = field(default_factory=dict)  # pk → (ref, rank)
+
+    @classmethod
+    def load(cls, as_of: dt.date, pol: Mapping, subjects=None) -> SubjectFacts:
+        """The facts for every subject managed on ``as_of`` (or for those of the ``subjects`` queryset)."""
+        base = Subject.objects.all() if subjects is None else subjects
+        rows = [SubjectRow(*r) for r in _fetch(base.filter(managed_from__lte=as_of).exclude(managed_until__lt=as_of)
+                                        .order_by("pk").values_list(*SUBJECT_FIELDS), SUBJECT_DATES)]
+
+        def of(qs, field="subject_id"):
+            return qs if subjects is None else qs.filter(**{f"{field}__in": subjects.values("pk")})
+
+        periods: dict[int, list] = defaultdict(list)
+        for sid, mode, start, end in _fetch(of(ModePeriod.objects.filter(start__lte=as_of)).values_list(
+                "subject_id", "mode", "start", "end").order_by("subject_id", "start"), (2, 3)):
+            periods[sid].append((mode, start, end if end is None or end < as_of else None))
+        latest = of(Assessment.objects.filter(approved_on__lte=as_of)).annotate(rn=Window(
+            RowNumber(), partition_by=F("subject_id"), order_by=[F("approved_on").desc(), F("date").desc(),
+                                                                  F("pk").desc()])).filter(rn=1)
+        levels = {sid: (on, level) for sid, on, level in
+                  _fetch(latest.values_list("subject_id", "date", "risk_level"), (1,))}
+        dated = of(Assessment.objects.filter(date__lte=as_of)).values_list("subject_id").order_by()
+        first = dict(_fetch(dated.filter(subject__kind="suspect").annotate(m=Min("date"))   # suspects' triage
+                            .values_list("subject_id", "m"), (1,)))
+        awaiting = dict(_fetch(dated.filter(Q(approved_on__isnull=True) | Q(approved_on__gt=as_of))
+                               .annotate(m=Max("date")).values_list("subject_id", "m"), (1,)))
+        for sid, on in list(awaiting.items()):
+            if sid in levels and levels[sid][0] >= on:
+                del awaiting[sid]
+        last_success, attempts, shares = cls._visits(as_of, pol, subjects)
+        triggers: dict[int, list] = defaultdict(list)
+        for sid, on, trig in of(ReviewTrigger.objects.filter(on__lte=as_of)).values_list("subject_id", "on",
+                                                                                         "trigger"):
+            triggers[sid].append((on, trig))
+        for sid, moved in cls._address_changes(as_of, subjects):
+            triggers[sid].append((moved, "address_change"))
+        last_periodic = dict(_fetch(of(NotificationRecord.objects.filter(kind="periodic", on__lte=as_of))
+                                    .values_list("subject_id").order_by().annotate(m=Max("on"))
+                                    .values_list("subject_id", "m"), (1,)))
+        last_review = dict(_fetch(of(InvestigationReview.objects.filter(on__lte=as_of)).values_list("subject_id")
+                                  .order_by().annotate(m=Max("on")).values_list("subject_id", "m"), (1,)))
+        teams = list(Team.objects.values_list("pk", "ref", "borough_id"))
+        escalations = list(of(Escalation.objects.filter(opened_on__lte=as_of).exclude(closed_on__lte=as_of)
+                              | Escalation.objects.filter(closed_on__isnull=True)))
+        decisions: dict[int, list] = defaultdict(list)
+        resolved: dict[tuple[int, str], dt.date] = {}
+        for eid, sid, kind, on, nxt, resolves in of(EscalationDecision.objects.filter(decided_on__lte=as_of),
+                                                    "escalation__subject_id") \
+                .values_list("escalation_id", "escalation__subject_id", "escalation__kind", "decided_on",
+                             "next_review", "resolves"):
+            decisions[eid].append((on, nxt))
+            if resolves and on > resolved.get((sid, kind), dt.date.min):
+                resolved[(sid, kind)] = on
+        return cls(as_of, rows, dict(periods), levels, first, awaiting, last_success, attempts, shares,
+                   dict(triggers), last_periodic, last_review, {pk: ref for pk, ref, _ in teams},
+                   {pk: b for pk, _, b in teams}, escalations, dict(decisions), resolved)
+
+    @staticmethod
+    def _visits(as_of: dt.date, pol: Mapping, subjects=None):
+        """Three aggregate queries over visits: the last successful home visit per subject; the unsuccessful
+        attempts since it; the announced share over the rolling window."""
+        table = Visit._meta.db_table
+        watch = list(pol["visits.failed_outcomes"]) + list(pol["visits.whereabouts_outcomes"])
+        marks = ", ".join(["%s"] * len(watch))
+        only, only_v, only_params = "", "", []
+        if subjects is not None:
+            sub_sql, only_params = subjects.values("pk").query.sql_with_params()
+            only, only_v, only_params = (f" AND subject_id IN ({sub_sql})", f" AND v.subject_id IN ({sub_sql})",
+                                         list(only_params))
+        # Table names come from the model and the rest are parameters: nothing here is user text.
+        last_sql = (f"SELECT subject_id, MAX(date) AS last FROM {table} "  # noqa: S608
+                    f"WHERE outcome = %s AND date <= %s{only} GROUP BY subject_id")
+        last_params = ["seen_at_home", as_of, *only_params]
+        with connection.cursor() as cur:
+            cur.execute(last_sql, last_params)
+            last_success = dict(_sql_dates(cur.fetchall()))
+            cur.execute(
+                f"SELECT v.subject_id, v.date, v.outcome FROM {table} v LEFT JOIN ({last_sql}) ls "  # noqa: S608
+                f"ON ls.subject_id = v.subject_id WHERE v.date <= %s AND v.outcome IN ({marks}) "
+                f"AND (ls.last IS NULL OR v.date > ls.last){only_v}",
+                [*last_params, as_of, *watch, *only_params])
+            attempts: dict[int, list] = defaultdict(list)
+            for sid, on, outcome in _sql_dates(cur.fetchall()):
+                attempts[sid].append((on, outcome))
+            start = as_of - dt.timedelta(days=pol["visits.announced_window_days"])
+            cur.execute(f"SELECT subject_id, SUM(CASE WHEN announced THEN 1 ELSE 0 END), COUNT(*) FROM {table} "  # noqa: S608
+                        f"WHERE date > %s AND date <= %s{only} GROUP BY subject_id", [start, as_of, *only_params])
+            shares = {sid: (int(a), int(n)) for sid, a, n in cur.fetchall()}
+        return last_success, dict(attempts), shares
+
+    @staticmethod
+    def _address_changes(as_of: dt.date, subjects=None) -> Iterator[tuple[int, dt.date]]:
+        """The latest home or notified address that began after management started: a change of address."""
+        qs = Address.objects.filter(kind__in=("home", "notified"), valid_from__isnull=False,
+                                    valid_from__lte=as_of, person__subjects__isnull=False)
+        if subjects is not None:
+            qs = qs.filter(person__subjects__in=subjects.values("pk"))
+        rows = _fetch(qs.values_list("person__subjects__id", "person__subjects__managed_from")
+                      .order_by().annotate(m=Max("valid_from"))
+                      .values_list("person__subjects__id", "person__subjects__managed_from", "m"), (1, 2))
+        latest: dict[int, dt.date] = {}
+        for sid, start, moved in rows:
+            if moved > start and moved > latest.get(sid, dt.date.min):
+                latest[sid] = moved
+        yield from latest.items()

@@ -24,8 +24,9 @@ def evaluate(as_of: dt.date, pol=None, progress=None) -> tuple[list[Finding], se
     for rs in rule_sets():
         codes.update(rs.codes)
         for f in rs.fn(ctx):
+            if f.code not in rs.codes:
+                raise ValueError(f"rule set {rs.name!r} found {f.code!r}, which it does not own in the catalogue")
             findings[f.key()] = f  # a later finding for the same cause wins
-            codes.add(f.code)
         if progress:
             progress(rs.name)
     return list(findings.values()), codes

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vigil.core.policy import Policy
+from vigil.sweep import catalogue
 
 
 @dataclass(frozen=True)
@@ -50,10 +51,15 @@ class RuleSet:
 _rule_sets: dict[str, RuleSet] = {}
 
 
-def rule_set(name: str, *, order: int = 100, codes: Iterable[str] = ()):
-    """Register a rule set. ``codes`` are the alert codes it owns: the engine closes only those."""
+def rule_set(name: str, *, order: int = 100, codes: Iterable[str] | None = None):
+    """Register a rule set. ``codes`` are the alert codes it owns (by default its area's codes in the
+    catalogue, ``vigil.sweep.catalogue``): the engine closes only those."""
     def register(fn: RuleSetFn) -> RuleSetFn:
-        _rule_sets[name] = RuleSet(name, order, fn, tuple(codes))
+        owned = catalogue.codes(name) if codes is None else tuple(codes)
+        unknown = [c for c in owned if c not in catalogue.CATALOGUE]
+        if unknown:
+            raise ValueError(f"rule set {name!r} owns codes missing from the catalogue: {', '.join(unknown)}")
+        _rule_sets[name] = RuleSet(name, order, fn, owned)
         return fn
     return register
 

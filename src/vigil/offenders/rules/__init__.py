@@ -5,7 +5,9 @@
 - ``escalations``: owners, deadlines, escalating up and closing;
 - ``announced``: the announced share per team and risk level;
 - ``notification``: notification periods and the periodic clock;
-- ``suspects``: triage, safeguarding and stale investigations.
+- ``suspects``: triage, safeguarding and stale investigations;
+- ``judgement``: the one judgement of a subject, built from all of the above: every concern with its severity,
+  its owner rule and its reasons (the sweep, the subject page, the API and the planner all call it).
 
-None of them touches the database or the clock; ``vigil.offenders.sweep`` feeds them set-based facts.
+None of them touches the database or the clock; ``vigil.offenders.facts`` loads the facts, set-based.
 """
