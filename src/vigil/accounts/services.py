@@ -28,7 +28,7 @@ from vigil.accounts.models import (
     RoleChangeRequest,
 )
 from vigil.core import access_log, clock
-from vigil.core.errors import InputError
+from vigil.core.errors import InputError, Superseded
 
 JUSTIFICATION = "account administration"
 
@@ -297,7 +297,7 @@ def decide_mfa_reset(actor, request_id: int, *, approve: bool) -> tuple[MfaReset
     if req is None:
         raise InputError(f"there is no MFA reset request #{request_id}")
     if req.status != RequestStatus.PENDING:
-        raise InputError(f"MFA reset request #{request_id} is already {req.status}")
+        raise Superseded(_already(req, "MFA reset request"))
     if approve and _is_self(actor, req.user):
         _log(actor, req.user.get_username(), f"approval of one's own MFA reset #{req.pk} refused", outcome="refused")
         raise InputError("you cannot approve your own request; another administrator must")
@@ -305,7 +305,7 @@ def decide_mfa_reset(actor, request_id: int, *, approve: bool) -> tuple[MfaReset
     with transaction.atomic():
         locked = MfaResetRequest.objects.select_for_update().get(pk=req.pk)
         if locked.status != RequestStatus.PENDING:
-            raise InputError(f"MFA reset request #{request_id} is already {locked.status}")
+            raise Superseded(_already(locked, "MFA reset request"))
         locked.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
         locked.decided_at = clock.now()
         locked.decided_by = None if isinstance(actor, str) else actor
@@ -414,6 +414,15 @@ def set_roles(actor, username: str, roles) -> RoleChange:
     return RoleChange(False, req, granted, removed)
 
 
+def _already(req, what: str) -> str:
+    """A four-eyes request someone else decided: who and when, in one line."""
+    user = req.decided_by
+    officer = getattr(user, "officer", None) if user is not None else None
+    who = officer.name if officer is not None else (user.get_username() if user is not None else "the command line")
+    when = f" at {clock.said(req.decided_at)}" if req.decided_at else ""
+    return f"{what} #{req.pk} was already {req.status} by {who}{when}"
+
+
 def decide_role_change(actor, request_id: int, *, approve: bool) -> RoleChangeRequest:
     """A second administrator approves or refuses a pending role change. The requester cannot approve it, and
     nobody approves a change to their own roles."""
@@ -424,7 +433,7 @@ def decide_role_change(actor, request_id: int, *, approve: bool) -> RoleChangeRe
     if req is None:
         raise InputError(f"there is no role change request #{request_id}")
     if req.status != RequestStatus.PENDING:
-        raise InputError(f"role change #{request_id} is already {req.status}")
+        raise Superseded(_already(req, "role change"))
     target = req.officer.user
     target_name = target.get_username() if target else f"officer:{req.officer.ref}"
     if approve and req.requested_by_id == actor.pk:
@@ -440,7 +449,7 @@ def decide_role_change(actor, request_id: int, *, approve: bool) -> RoleChangeRe
     with transaction.atomic():
         locked = RoleChangeRequest.objects.select_for_update().get(pk=req.pk)
         if locked.status != RequestStatus.PENDING:
-            raise InputError(f"role change #{request_id} is already {locked.status}")
+            raise Superseded(_already(locked, "role change"))
         locked.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
         locked.decided_by, locked.decided_at = actor, clock.now()
         locked.save(update_fields=["status", "decided_by", "decided_at"])

@@ -32,6 +32,16 @@ def today() -> dt.date:
     return now().date()
 
 
+def said(moment: dt.datetime) -> str:
+    """When something was recorded, for a message: "14:02" today (local time), else "14:02 on 14 August 2024"."""
+    from django.utils import timezone
+
+    local = timezone.localtime(moment)
+    if local.date() == timezone.localtime(now()).date():
+        return f"{local:%H:%M}"
+    return f"{local:%H:%M} on {local.day} {local:%B %Y}"
+
+
 def set_clock(fn: Callable[[], dt.datetime] | None) -> None:
     """Pin the clock (tests); ``None`` restores the system clock."""
     global _now

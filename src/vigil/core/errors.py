@@ -11,3 +11,8 @@ class InputError(Exception):
 
 class AccessDenied(Exception):
     """The actor may not do this. Logged by the caller as a refused attempt where it concerns a record."""
+
+
+class Superseded(InputError):
+    """Someone else decided or changed the record since the person looked (names who and when): nothing was
+    written, and the form is shown again with the record as it is now, so the person reads it and chooses again."""

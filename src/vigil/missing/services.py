@@ -10,8 +10,8 @@ from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 
-from vigil.core import access_log
-from vigil.core.errors import InputError
+from vigil.core import access_log, clock
+from vigil.core.errors import InputError, Superseded
 from vigil.core.scope import change_justification, officer_of
 from vigil.missing import links
 from vigil.missing.deadlines import local_date
@@ -176,8 +176,10 @@ def record_screening(*, actor, episode: MissingEpisode, stage: str, at: dt.datet
 def record_referral(*, actor, screening: Screening, at: dt.datetime, to: str) -> Screening:
     if not screening.indicators:
         raise InputError("this screening found no indicator: no referral is needed")
-    if screening.referral_at is not None:
-        raise InputError("a referral is already recorded for this screening")
+    done = Screening.objects.select_for_update().get(pk=screening.pk)  # one at a time; the caller's copy is updated
+    if done.referral_at is not None:
+        raise Superseded(f"a referral to {done.referral_to} is already recorded for this screening (made at "
+                         f"{clock.said(done.referral_at)})")
     if at < screening.at - dt.timedelta(hours=1):
         raise InputError("referral made at: cannot be before the screening")
     screening.referral_at, screening.referral_to = at, _text(to, "referred to")[:200]
@@ -190,8 +192,10 @@ def record_referral(*, actor, screening: Screening, at: dt.datetime, to: str) ->
 def record_return(*, actor, episode: MissingEpisode, returned_at: dt.datetime, found_at: dict | None,
                   found_with: Iterable[Person] = (), condition: str = "", as_of: dt.date | None = None) -> MissingEpisode:
     """Record where, when and with whom the child was found; then look for offender links the same day."""
-    if episode.returned_at is not None:
-        raise InputError("the return is already recorded for this episode")
+    done = MissingEpisode.objects.select_for_update().only("returned_at").get(pk=episode.pk)  # one at a time
+    if done.returned_at is not None:
+        raise Superseded(f"the return is already recorded for this episode: the child returned at "
+                         f"{clock.said(done.returned_at)}")
     if returned_at < episode.reported_at:
         raise InputError("returned at: cannot be before the report")
     found_with = list(found_with)
@@ -285,8 +289,10 @@ def save_philomena_profile(*, actor, child: Person, at: dt.datetime, **fields) -
 def review_offender_link(*, actor, link: OffenderLink, rationale: str, at: dt.datetime) -> OffenderLink:
     """The offender manager's (or a supervisor's) recorded review of a link; the alert closes once every link on
     the subject is reviewed."""
-    if link.reviewed_at is not None:
-        raise InputError("this link has already been reviewed")
+    done = OffenderLink.objects.select_for_update().get(pk=link.pk)  # one at a time
+    if done.reviewed_at is not None:
+        by = done.reviewed_by.name if done.reviewed_by else "someone"
+        raise Superseded(f"this link was already reviewed by {by} at {clock.said(done.reviewed_at)}")
     link.review_rationale = _text(rationale, "rationale", 15)
     link.reviewed_at, link.reviewed_by = at, officer_of(actor)
     link.save(update_fields=["review_rationale", "reviewed_at", "reviewed_by"])

@@ -182,6 +182,7 @@ class DecisionForm(forms.Form):
     applicant = forms.ModelChoiceField(label="Officer making the s.96B application (Supt or above)", required=False,
                                        queryset=Officer.objects.none())
     resolves = forms.BooleanField(label="This resolves the escalation (it closes)", required=False)
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)  # the latest decision shown
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -180,6 +180,8 @@ class Assessment(models.Model):
     approved_by = models.ForeignKey("accounts.Officer", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
     approved_on = models.DateField(null=True, blank=True, help_text="takes effect from this date")
+    approved_at = models.DateTimeField(null=True, blank=True, help_text="when the approval was recorded (none for an "
+                                                                        "imported one)")
     approval_note = models.TextField(blank=True)
     recorded_at = models.DateTimeField()
 

@@ -14,7 +14,7 @@ from django.db.models import F
 
 from vigil.accounts.models import Officer, rank_at_least
 from vigil.core import access_log, clock, policy
-from vigil.core.errors import AccessDenied, InputError
+from vigil.core.errors import AccessDenied, InputError, Superseded
 from vigil.core.scope import change_justification, officer_of
 from vigil.offenders import facts
 from vigil.offenders.calculators import CALCULATED_TOOLS
@@ -229,16 +229,18 @@ def record_assessment(*, actor, subject: Subject, date: dt.date, risk_level: str
 def approve_assessment(*, actor, assessment: Assessment, on: dt.date, note: str = "") -> Assessment:
     """A supervisor (DS or above, not the assessor) approves: the level takes effect from ``on``."""
     officer = _supervisor(actor, "an assessment")
-    a = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    a = Assessment.objects.select_for_update(of=("self",)).select_related("approved_by").get(pk=assessment.pk)
     if a.approved_on is not None:
-        raise InputError("this assessment has already been approved")
+        by = a.approved_by.name if a.approved_by else "a supervisor"
+        when = f"at {clock.said(a.approved_at)}" if a.approved_at else f"on {a.approved_on:%d %B %Y}"
+        raise Superseded(f"this assessment was already approved by {by} {when}")
     if a.assessor_id == officer.pk:
         raise InputError("nobody approves their own assessment")
     _not_future(on, "the approval date")
     if on < a.date:
         raise InputError("the approval cannot be before the assessment")
-    a.approved_by, a.approved_on, a.approval_note = officer, on, (note or "").strip()
-    a.save(update_fields=["approved_by", "approved_on", "approval_note"])
+    a.approved_by, a.approved_on, a.approved_at, a.approval_note = officer, on, clock.now(), (note or "").strip()
+    a.save(update_fields=["approved_by", "approved_on", "approved_at", "approval_note"])
     _log(actor, a.subject, "alteration", f"risk assessment dated {a.date.isoformat()} ({a.risk_level}) approved")
     return a
 
@@ -257,9 +259,11 @@ def request_announcement(*, actor, subject: Subject, planned_for: dt.date, reaso
 @transaction.atomic
 def decide_announcement(*, actor, approval: AnnouncementApproval, approve: bool, note: str) -> AnnouncementApproval:
     officer = _supervisor(actor, "an announced visit")
-    a = AnnouncementApproval.objects.select_for_update().get(pk=approval.pk)
+    a = AnnouncementApproval.objects.select_for_update(of=("self",)).select_related("decided_by").get(pk=approval.pk)
     if a.approved is not None:
-        raise InputError("this request has already been decided")
+        by = a.decided_by.name if a.decided_by else "a supervisor"
+        when = f" at {clock.said(a.decided_at)}" if a.decided_at else ""
+        raise Superseded(f"this request was already {'approved' if a.approved else 'refused'} by {by}{when}")
     if a.requested_by_id == officer.pk:
         raise InputError("nobody approves their own request")
     if not approve and len((note or "").strip()) < 5:
@@ -332,19 +336,40 @@ def _close(e: Escalation, *, on: dt.date, reason: str) -> None:
     EscalationEvent.objects.create(escalation=e, on=on, what="closed", detail=reason)
 
 
+def _latest_decision(escalation_pk: int) -> EscalationDecision | None:
+    return (EscalationDecision.objects.filter(escalation_id=escalation_pk).select_related("decided_by")
+            .order_by("-recorded_at", "-pk").first())
+
+
+def decisions_seen(escalation: Escalation) -> str:
+    """What a person deciding has seen, for the form's hidden ``seen`` field: the latest decision's id, or
+    "none"."""
+    latest = _latest_decision(escalation.pk)
+    return str(latest.pk) if latest else "none"
+
+
 @transaction.atomic
 def decide_escalation(*, actor, escalation: Escalation, decided_on: dt.date, options: Sequence[str],
                       rationale: str, next_review: dt.date | None, resolves: bool = False,
-                      applicant: Officer | None = None) -> EscalationDecision:
+                      applicant: Officer | None = None, seen: str | None = None) -> EscalationDecision:
     """The owner's decision: the options chosen, a rationale and the next review. A resolution closes it.
 
     The owner decides; an officer senior to the owner may decide in their place (recorded as such). A s.96B
     warrant application is made by a Supt or above: name them, unless the decider is one.
+
+    ``seen`` is the latest decision the person saw (``decisions_seen``). People deciding at once are served one
+    at a time (the escalation's row is locked); if someone recorded a decision since, the person is told who and
+    when (``Superseded``), nothing is written, and they read it and decide again.
     """
     officer = _officer(actor)
     e = Escalation.objects.select_for_update(of=("self",)).select_related("owner", "subject").get(pk=escalation.pk)
+    latest = _latest_decision(e.pk)
+    if seen and seen != (str(latest.pk) if latest else "none") and latest is not None:
+        closed = " and closed it" if latest.resolves else ""
+        raise Superseded(f"{latest.decided_by.name} recorded a decision on this escalation{closed} a moment ago "
+                         f"(at {clock.said(latest.recorded_at)}): read it and decide again")
     if e.closed_on is not None:
-        raise InputError("this escalation is closed")
+        raise InputError(f"this escalation was closed on {e.closed_on:%d %B %Y}: {e.close_reason}")
     owner_rank = e.owner.rank if e.owner else "DI"
     if officer.pk != e.owner_id and not (rank_at_least(officer.rank, owner_rank) and officer.rank != owner_rank):
         raise AccessDenied("only the owner, or an officer senior to them, records this decision")

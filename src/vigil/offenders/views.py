@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from vigil.core import access_log, clock, policy
-from vigil.core.errors import AccessDenied, InputError
+from vigil.core.errors import AccessDenied, InputError, Superseded
 from vigil.core.exports import csv_writer
 from vigil.core.scope import officer_of
 from vigil.offenders import selectors, services
@@ -211,8 +211,11 @@ def escalation(request, pk: int):
             return redirect(reverse("people:break_glass") + f"?type=subject&id={e.subject.ref}")
         return _refused(request, decision.refused_reason)
     officer = officer_of(request.user)
-    may_decide = request.user.has_perm("vigil.decide_escalation") and e.closed_on is None
-    form = DecisionForm(request.POST or None, initial={"decided_on": clock.today()}) if may_decide else None
+    may_decide = request.user.has_perm("vigil.decide_escalation") and (e.closed_on is None or
+                                                                         request.method == "POST")
+    form = DecisionForm(request.POST or None, initial={"decided_on": clock.today(),
+                                                       "seen": services.decisions_seen(e)}) if may_decide else None
+    status = 200
     if request.method == "POST":
         if form is None:
             return _refused(request, "You cannot record a decision on this escalation.")
@@ -222,11 +225,18 @@ def escalation(request, pk: int):
                 services.decide_escalation(actor=request.user, escalation=e, decided_on=d["decided_on"],
                                            options=d["options"], rationale=d["rationale"],
                                            next_review=d["next_review"], resolves=d["resolves"],
-                                           applicant=d["applicant"])
+                                           applicant=d["applicant"], seen=d["seen"] or None)
             except AccessDenied as exc:
                 form.add_error(None, str(exc))
             except InputError as exc:
-                _error(form, exc)
+                e.refresh_from_db()
+                if e.closed_on is not None:  # closed (by someone's decision since): nothing left to decide
+                    form, status = None, 409
+                    messages.error(request, str(exc))
+                elif isinstance(exc, Superseded):  # someone decided since: show theirs, keep these entries
+                    form, status = _decide_again(e, request.POST, str(exc)), 409
+                else:
+                    _error(form, exc)
             else:
                 messages.success(request, "Decision recorded.")
                 return redirect("offenders:escalation", pk=e.pk)
@@ -234,7 +244,16 @@ def escalation(request, pk: int):
         "e": e, "form": form, "is_owner": officer is not None and e.owner_id == officer.pk,
         "decisions": list(e.decisions.select_related("decided_by", "applicant").order_by("decided_on", "pk")),
         "events": list(e.events.select_related("officer").order_by("on", "pk")),
-    })
+    }, status=status)
+
+
+def _decide_again(e, data, message: str) -> DecisionForm:
+    """The decision form after someone else decided: what the person entered, now seeing the latest decision, with
+    the message at the top."""
+    form = DecisionForm({**data.dict(), "options": data.getlist("options"), "seen": services.decisions_seen(e)})
+    form.is_valid()
+    form.add_error(None, message)
+    return form
 
 
 def _subject_form(request, ref: str, *, form_class, initial, save, title: str, done: str, button: str = "Save",
@@ -373,7 +392,7 @@ def plan_export(request):
     for p in plans:
         home = next((a for a in p.subject.person.addresses.all() if a.kind in ("notified", "home")), None)
         w.writerow([p.date.isoformat(), p.window_start.strftime("%H:%M"), p.window_end.strftime("%H:%M"),
-                    p.subject.ref, p.subject.person.full_name, str(home or ""), "yes", "; ".join(p.reasons)])
+                    p.subject.ref, p.subject.person.display_name, str(home or ""), "yes", "; ".join(p.reasons)])
     access_log.consulted(request.user, "subject", [p.subject.ref for p in plans], "own or team work",
                          f"day's visit plan exported for {day.isoformat()}")
     return response
