@@ -14,8 +14,9 @@ from tests import factories
 from vigil.core import policy
 from vigil.core.errors import InputError
 from vigil.core.models import AccessLogEntry
+from vigil.demo import variants
 from vigil.interchange.services import export_document
-from vigil.people.linkage import model, records, variants
+from vigil.people.linkage import model, records
 from vigil.people.linkage.models import LinkRun, MatchStatus, RecordMatch
 from vigil.people.linkage.nicknames import canonical
 from vigil.people.linkage.services import decide, run_linkage

@@ -1,7 +1,10 @@
 """Name frequency lists for synthetic people (approximate shapes of common British names; no real person).
 
 Weights follow a Zipf-like fall-off by rank, which is what published surname and forename frequency tables show.
+The nicknames are production data (record linkage reads them); the generator uses the same table.
 """
+from vigil.people.linkage.nicknames import NICKNAMES as NICKNAMES  # re-exported for the generator
+
 SURNAMES = """Smith Jones Williams Taylor Brown Davies Evans Wilson Thomas Johnson Roberts Robinson Thompson Wright
 Walker White Edwards Hughes Green Hall Lewis Harris Clarke Patel Jackson Wood Turner Martin Cooper Hill Ward Morris
 Moore Clark Lee King Baker Harrison Morgan Allen James Scott Phillips Watson Davis Parker Price Bennett Young Griffiths
@@ -27,18 +30,6 @@ Charlotte Daisy Alice Sienna Phoebe Millie Scarlett Layla Ellie Holly Lucy Hanna
 Emma Laura Amy Rachel Claire Nicola Michelle Lisa Kelly Joanne Karen Helen Susan Julie Tracey Donna Jade Chantelle
 Leah Zara Aisha Fatima Maryam Amira Priya Anjali Precious Blessing Agnieszka Zofia Ioana Ana Keisha Shanice Tia""".split()
 
-NICKNAMES = {
-    "William": ["Will", "Bill", "Billy"], "Robert": ["Rob", "Bob", "Bobby"], "Richard": ["Rich", "Rick", "Dick"],
-    "Michael": ["Mike", "Mick", "Micky"], "Anthony": ["Tony", "Ant"], "Christopher": ["Chris", "Kit"],
-    "Stephen": ["Steve", "Steph"], "Joseph": ["Joe", "Joey"], "Thomas": ["Tom", "Tommy"], "James": ["Jim", "Jimmy"],
-    "Daniel": ["Dan", "Danny"], "Matthew": ["Matt"], "Andrew": ["Andy", "Drew"], "Samuel": ["Sam", "Sammy"],
-    "Alexander": ["Alex", "Sandy"], "Benjamin": ["Ben"], "Nathan": ["Nate"], "Jacob": ["Jake"], "Oliver": ["Ollie"],
-    "Charlotte": ["Charlie", "Lottie"], "Jessica": ["Jess", "Jessie"], "Rebecca": ["Becky", "Becca"],
-    "Elizabeth": ["Liz", "Beth", "Lizzie"], "Katherine": ["Kate", "Katie", "Kath"], "Samantha": ["Sam", "Sammy"],
-    "Nicola": ["Nicky", "Nikki"], "Michelle": ["Shelley"], "Isabella": ["Bella", "Izzy"], "Amelia": ["Millie"],
-    "Mohammed": ["Mo", "Muhammad", "Mohammad"], "Muhammad": ["Mo", "Mohammed"], "Jonathan": ["Jon", "Jonny"],
-    "Susan": ["Sue", "Susie"], "Margaret": ["Maggie", "Peggy"], "Sophie": ["Soph"], "Harry": ["Harold", "Hal"],
-}
 
 
 def zipf_weights(n: int, s: float = 1.0) -> list[float]:

@@ -149,11 +149,18 @@ class List(Field):
 class Obj(Field):
     fields: dict[str, Field] = field(default_factory=dict)
     extra_ok: bool = True  # the format may grow: unknown keys are ignored, never fatal
+    # At least one of these fields must hold something (not null, not blank text, not an empty list); else one
+    # line for the object: ``people[3]: give at least one of given_names, surname, …``.
+    at_least_one: tuple[str, ...] = ()
 
     def check(self, value, path, problems):
         if not isinstance(value, dict):
             problems.append(f"{path}: expected an object, got {_fmt(value)}")
             return
+        if self.at_least_one and not any(_holds_something(value.get(name)) for name in self.at_least_one):
+            names = list(self.at_least_one)
+            listed = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
+            problems.append(f"{path or 'the item'}: give at least one of {listed}")
         for name, spec in self.fields.items():
             sub = f"{path}.{name}" if path else name
             if name not in value:
@@ -161,6 +168,14 @@ class Obj(Field):
                     problems.append(f"{sub}: is required")
                 continue
             check(spec, value[name], sub, problems)
+
+
+def _holds_something(value: Any) -> bool:
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, list | dict):
+        return bool(value)
+    return value is not None
 
 
 def check(spec: Field | None, value: Any, path: str, problems: Problems) -> None:

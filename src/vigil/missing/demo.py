@@ -18,13 +18,12 @@ from collections import defaultdict
 from django.apps import apps
 
 from vigil.accounts.models import Officer
-from vigil.demo import fictional
+from vigil.demo import fictional, variants
 from vigil.demo.registry import GenerateContext, generator
 from vigil.missing.deadlines import FORCE_TZ
 from vigil.missing.models import Grading, MissingEpisode, PhilomenaProfile, Screening, StrategyMeeting
 from vigil.missing.rules import INDICATORS
 from vigil.people.addresses import match_key, normalise_phone, normalise_postcode
-from vigil.people.linkage import variants
 from vigil.people.linkage.models import LinkageTruth
 from vigil.people.models import Address, Alias, Person, Phone
 

@@ -22,7 +22,7 @@ from vigil.missing.deadlines import local_date
 from vigil.missing.models import MissingEpisode
 from vigil.people.addresses import describe_key
 from vigil.people.linkage.models import LINKED, RecordMatch
-from vigil.people.models import Address, Person, Phone, Vehicle
+from vigil.people.models import Address, Alias, Person, Phone, Vehicle, display_name
 
 MAX_NEIGHBOURS = 40   # people reached through one shared address, phone or vehicle
 MAX_NODES = 160
@@ -75,7 +75,8 @@ class LinkGraph:
         subjects = self.subject_of.get(data["pk"])
         tag = f" · subject {', '.join(subjects)}" if subjects else ""
         if self.visible is None or data["pk"] in self.visible:
-            return f"{p.get('given_names', '')} {p.get('surname', '')} ({ref}){tag}".strip()
+            return f"{display_name(p.get('given_names'), p.get('surname'), lambda: p.get('known_as', ''))} " \
+                   f"({ref}){tag}"
         return f"{KIND_LABELS[data['kind']]} {ref}{tag} (outside your work)"
 
     def elements(self) -> list[dict]:
@@ -123,6 +124,12 @@ def _add_people(lg: LinkGraph, pks: Iterable[int]) -> None:
     wanted = [pk for pk in set(pks) if pk not in lg.people]
     for p in Person.objects.filter(pk__in=wanted).values("pk", "ref", "given_names", "surname", "identity_id"):
         lg.people[p["pk"]] = p
+    nameless = [pk for pk in wanted if pk in lg.people and not (lg.people[pk]["given_names"].strip()
+                                                                or lg.people[pk]["surname"].strip())]
+    for a in Alias.objects.filter(person_id__in=nameless).order_by("pk").values("person_id", "given_names", "surname"):
+        text = " ".join(x for x in (a["given_names"].strip(), a["surname"].strip()) if x)
+        if text:
+            lg.people[a["person_id"]].setdefault("known_as", text)
 
 
 def _subjects(lg: LinkGraph, pks: Iterable[int]) -> None:

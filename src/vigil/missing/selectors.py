@@ -125,7 +125,7 @@ def repeat_children(*, actor, moment: dt.datetime, pol: Policy) -> list[RepeatCh
         triggers = rules.repeat_triggers(eps[p.pk], meetings.get(ident, ()), as_of, pol)
         last = triggers[-1] if triggers else None
         latest = max(eps[p.pk], key=lambda e: e[1])[0]
-        out.append(RepeatChild(p.ref, p.full_name, c["n"], latest, last.deadline if last else None,
+        out.append(RepeatChild(p.ref, p.display_name, c["n"], latest, last.deadline if last else None,
                                last.covered_by if last else None))
     return out
 

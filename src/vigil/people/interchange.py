@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from vigil.accounts.models import Team
 from vigil.core import clock
 from vigil.interchange.registry import Section, register
-from vigil.interchange.schema import Date, Enum, List, Obj, Ref, Str
+from vigil.interchange.schema import Date, Enum, Field, List, Obj, Ref, Str, _fmt, within_range
+from vigil.people import birth
 from vigil.people.addresses import match_key, normalise_phone, normalise_postcode, normalise_vrm
 from vigil.people.models import (
     Address,
@@ -31,6 +34,34 @@ ADDRESS = Obj(fields={
 })
 
 
+@dataclass
+class BirthDate(Field):
+    """A date of birth: a full date, a year (``"1990"``) or a range of them (``"1988/1992"``, an ISO 8601
+    interval). Never in the future: a year or a range must have begun."""
+
+    not_after: Callable[[], dt.date] | None = None
+
+    def check(self, value, path, problems):
+        known = birth.parse(value)
+        if isinstance(known, str):
+            problems.append(f"{path}: {_fmt(value)} {known}")
+            return
+        earliest, latest = known.bounds
+        if self.not_after and earliest > self.not_after():
+            problems.append(f"{path}: {value} is in the future")
+        elif within_range(earliest, path, problems):
+            within_range(latest, path, problems)
+
+
+# A person may be partly known (a child found with "an adult known as Jay"), but not unknown altogether.
+IDENTIFYING = ("given_names", "surname", "aliases", "date_of_birth", "identifiers")
+
+
+def _name(value: str | None) -> str:
+    """An unknown name is stored empty (null, "" and blanks alike)."""
+    return value if value and value.strip() else ""
+
+
 def _d(text):
     return dt.date.fromisoformat(text) if text else None
 
@@ -47,11 +78,12 @@ class PeopleSection(Section):
     order = 30
     item = Obj(fields={
         "id": Str(required=True, nullable=False, max_length=64),
-        "given_names": Str(required=True, nullable=False, max_length=200),
-        "surname": Str(required=True, nullable=False, max_length=200),
+        "given_names": Str(max_length=200, blank=True),
+        "surname": Str(max_length=200, blank=True),
         "aliases": List(of=Obj(fields={"given_names": Str(max_length=200, blank=True),
-                                       "surname": Str(max_length=200, blank=True)})),
-        "date_of_birth": Date(not_after=clock.today),
+                                       "surname": Str(max_length=200, blank=True)},
+                               at_least_one=("given_names", "surname"))),
+        "date_of_birth": BirthDate(not_after=clock.today),
         "sex": Enum(choices=Sex.values),
         "team": Ref(section="teams"),
         "addresses": List(of=ADDRESS),
@@ -59,7 +91,7 @@ class PeopleSection(Section):
         "vehicles": List(of=Str(max_length=10)),
         "identifiers": List(of=Obj(fields={"type": Enum(required=True, nullable=False, choices=IdentifierType.values),
                                            "value": Str(required=True, nullable=False, max_length=64)})),
-    })
+    }, at_least_one=IDENTIFYING)
 
     def existing_ids(self, ids):
         return set(Person.objects.filter(ref__in=ids).values_list("ref", flat=True))
@@ -73,11 +105,14 @@ class PeopleSection(Section):
     def load(self, items, ctx):
         teams = dict(Team.objects.filter(ref__in={i["team"] for i in items if i.get("team")})
                      .values_list("ref", "pk"))
+        def born(i) -> birth.Birth:
+            return birth.parse(i["date_of_birth"]) if i.get("date_of_birth") else birth.Birth()
+
         people = Person.objects.bulk_create([
-            Person(ref=i["id"], given_names=i["given_names"], surname=i["surname"],
-                   date_of_birth=_d(i.get("date_of_birth")), sex=i.get("sex") or Sex.UNKNOWN,
-                   team_id=teams.get(i.get("team")))
-            for i in items
+            Person(ref=i["id"], given_names=_name(i.get("given_names")), surname=_name(i.get("surname")),
+                   date_of_birth=b.exact, born_earliest=b.earliest, born_latest=b.latest,
+                   sex=i.get("sex") or Sex.UNKNOWN, team_id=teams.get(i.get("team")))
+            for i in items for b in (born(i),)
         ], batch_size=2000)
         pk = {p.ref: p.pk for p in people}
         if any(v is None for v in pk.values()):
@@ -110,12 +145,13 @@ class PeopleSection(Section):
         vehicles = grouped(Vehicle, ["registration"])
         identifiers = grouped(Identifier, ["type", "value"])
         rows = Person.objects.order_by("ref").values(
-            "pk", "ref", "given_names", "surname", "date_of_birth", "sex", "team__ref", "identity__ref")
+            "pk", "ref", "given_names", "surname", "date_of_birth", "born_earliest", "born_latest", "sex",
+            "team__ref", "identity__ref")
         for p in rows.iterator(chunk_size=5000):
             yield {
-                "id": p["ref"], "given_names": p["given_names"], "surname": p["surname"],
+                "id": p["ref"], "given_names": p["given_names"] or None, "surname": p["surname"] or None,
                 "aliases": aliases.get(p["pk"], []),
-                "date_of_birth": p["date_of_birth"].isoformat() if p["date_of_birth"] else None,
+                "date_of_birth": birth.of(p).text(),
                 "sex": p["sex"], "team": p["team__ref"],
                 "addresses": [{"line1": a["line1"], "line2": a["line2"], "town": a["town"], "postcode": a["postcode"],
                                "kind": a["kind"], "from": a["valid_from"].isoformat() if a["valid_from"] else None,

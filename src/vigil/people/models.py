@@ -43,11 +43,33 @@ class Identity(models.Model):
         return self.ref
 
 
+def display_name(given_names: str | None, surname: str | None, known_as=lambda: "") -> str:
+    """How a person is named on pages (also for rows read with ``values()``); ``known_as`` is asked only when
+    neither name is known."""
+    given, surname = (given_names or "").strip(), (surname or "").strip()
+    if given and surname:
+        return f"{given} {surname}"
+    if given:
+        return f"{given} (surname not known)"
+    if surname:
+        return f"{surname} (given names not known)"
+    nickname = known_as()
+    return f"name not known, known as {nickname}" if nickname else "name not known"
+
+
 class Person(models.Model):
+    """One record of a person, who may be only partly known: a name may be empty (unknown), a nickname is an
+    alias, and a date of birth may be exact (``date_of_birth``), approximate (``born_earliest``–``born_latest``:
+    a year or a range, see ``people/birth.py``) or unknown. Show a person by ``display_name``."""
+
     ref = models.CharField("id", max_length=64, unique=True)
-    given_names = models.CharField(max_length=200)
-    surname = models.CharField(max_length=200, db_index=True)
-    date_of_birth = models.DateField(null=True, blank=True)
+    given_names = models.CharField(max_length=200, blank=True, help_text="empty when not known")
+    surname = models.CharField(max_length=200, blank=True, db_index=True, help_text="empty when not known")
+    date_of_birth = models.DateField(null=True, blank=True, help_text="when known to the day")
+    born_earliest = models.DateField(null=True, blank=True,
+                                     help_text="an approximate date of birth: the earliest day it could be")
+    born_latest = models.DateField(null=True, blank=True,
+                                   help_text="an approximate date of birth: the latest day it could be")
     sex = models.CharField(max_length=8, choices=Sex.choices, default=Sex.UNKNOWN)
     team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.PROTECT,
                              related_name="people", help_text="the team that holds this record")
@@ -58,22 +80,65 @@ class Person(models.Model):
     class Meta:
         ordering = ["surname", "given_names"]
         indexes = [models.Index(fields=["surname", "given_names"]), models.Index(fields=["date_of_birth"])]
+        constraints = [
+            models.CheckConstraint(
+                name="person_birth_exact_or_range",
+                condition=(models.Q(born_earliest__isnull=True, born_latest__isnull=True)
+                           | models.Q(date_of_birth__isnull=True, born_earliest__isnull=False,
+                                      born_latest__isnull=False, born_earliest__lte=models.F("born_latest")))),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.given_names} {self.surname}"
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The one way a person is named on every page: 'Mark Ellery', 'Mark (surname not known)',
+        'Ellery (given names not known)', 'name not known, known as Jay', 'name not known'."""
+        return display_name(self.given_names, self.surname, lambda: self.known_as)
 
     @property
     def full_name(self) -> str:
-        return f"{self.given_names} {self.surname}"
+        """The same as ``display_name`` (kept while one template still names it)."""
+        return self.display_name
+
+    @property
+    def known_as(self) -> str:
+        """The first alias, for a person recorded by nickname only ('' if none). Uses prefetched aliases."""
+        if not self.pk:
+            return ""
+        for a in self.aliases.all():
+            text = " ".join(x for x in (a.given_names.strip(), a.surname.strip()) if x)
+            if text:
+                return text
+        return ""
+
+    @property
+    def birth(self):
+        from vigil.people.birth import of
+
+        return of(self)
+
+    @property
+    def born(self) -> str:
+        """'born 3 February 1971', 'born about 1990', 'born 1988–1992' or 'date of birth not known'."""
+        return self.birth.sentence()
+
+    @property
+    def date_of_birth_text(self) -> str:
+        """'3 February 1971', 'about 1990', '1988–1992' or 'not known'."""
+        return self.birth.describe()
 
 
 class Alias(models.Model):
+    """Another name the person is known by: a nickname ('Jay') is an alias with only ``given_names``."""
+
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
-    given_names = models.CharField(max_length=200)
-    surname = models.CharField(max_length=200, db_index=True)
+    given_names = models.CharField(max_length=200, blank=True)
+    surname = models.CharField(max_length=200, blank=True, db_index=True)
 
     def __str__(self) -> str:
-        return f"{self.given_names} {self.surname}"
+        return " ".join(x for x in (self.given_names.strip(), self.surname.strip()) if x)
 
 
 class Address(models.Model):

@@ -65,6 +65,21 @@ def L(label: str, level, m: float, u: float) -> Level:
     return Level(label, level, m, u)
 
 
+# Missing data is no evidence: a pair with no date of birth of any kind on one side is at the null level
+# (Bayes factor 1). An approximate date (a year, a range) has a null exact ``dob`` but a span dob_from–dob_to.
+NO_DATE_OF_BIRTH = cll.CustomLevel("dob_from_l IS NULL OR dob_from_r IS NULL").configure(is_null_level=True)
+_OVERLAP = ("CAST(substr(dob_from_l, 1, 4) AS INTEGER) <= CAST(substr(dob_to_r, 1, 4) AS INTEGER) + {slack} "
+            "AND CAST(substr(dob_from_r, 1, 4) AS INTEGER) <= CAST(substr(dob_to_l, 1, 4) AS INTEGER) + {slack} "
+            "AND (dob_from_l <= dob_to_r AND dob_from_r <= dob_to_l OR {slack} > 0)")
+
+
+def _approximate(condition: str):
+    """A level for pairs where at least one date of birth is approximate. No training data may have any such
+    pair, so its m and u stay the documented priors (ADR 0307)."""
+    return cll.CustomLevel(f"(dob_l IS NULL OR dob_r IS NULL) AND {condition}").configure(
+        fix_m_probability=True, fix_u_probability=True)
+
+
 def comparisons() -> list[Comparison]:
     """The comparisons and their prior m and u (each list sums to 1 over the non-null levels)."""
     jw = cll.JaroWinklerLevel
@@ -86,15 +101,20 @@ def comparisons() -> list[Comparison]:
             L("surname similar (Jaro-Winkler ≥ 0.80)", jw("surname", 0.80), 0.04, 0.020),
             L("different surname", cll.ElseLevel(), 0.04, 0.973),
         ), ("surname",)),
-        Comparison("dob", cll.NullLevel("dob"), (
+        Comparison("dob", NO_DATE_OF_BIRTH, (
             L("same date of birth", cll.ExactMatchLevel("dob"), 0.86, 0.0003),
             L("date of birth one keystroke apart", dl("dob", 1), 0.07, 0.005),
             L("day and month transposed", cll.CustomLevel(
                 "substr(dob_l, 1, 4) = substr(dob_r, 1, 4) AND substr(dob_l, 6, 2) = substr(dob_r, 9, 2) "
                 "AND substr(dob_l, 9, 2) = substr(dob_r, 6, 2)"), 0.01, 0.00003),
             L("date of birth two keystrokes apart", dl("dob", 2), 0.03, 0.040),
+            # Reached only when one side gives a year or a range (its exact dob is null): compared as a range.
+            L("born in the year given", _approximate("birth_year_l = birth_year_r"), 0.90, 0.02),
+            L("born within the range given", _approximate(_OVERLAP.format(slack=0)), 0.90, 0.10),
+            L("born within two years of the year or range given", _approximate(_OVERLAP.format(slack=2)),
+              0.06, 0.12),
             L("different date of birth", cll.ElseLevel(), 0.03, 0.95467),
-        ), ("dob",)),
+        ), ("dob", "born")),
         Comparison("address", cll.NullLevel("address_keys"), (
             L("an address in common", cll.ArrayIntersectLevel("address_keys", 1), 0.55, 0.0001),
             L("same postcode, street spelled alike", cll.And(cll.ExactMatchLevel("postcode"),
@@ -140,14 +160,16 @@ BLOCKING = [
     "l.postcode = r.postcode",
     "l.phone = r.phone",
     "l.identifier = r.identifier",
-    "l.forename_canon = r.forename_canon AND substr(l.dob, 1, 4) = substr(r.dob, 1, 4) "
+    "l.forename_canon = r.forename_canon AND l.birth_year = r.birth_year "
     "AND substr(l.surname, 1, 1) = substr(r.surname, 1, 1)",
-    "l.surname = r.surname AND l.town = r.town AND substr(l.dob, 1, 4) = substr(r.dob, 1, 4)",
+    "l.surname = r.surname AND l.town = r.town AND l.birth_year = r.birth_year",
+    # Partly known people: a forename (or nickname) and the year, the surname not known on one side.
+    "l.forename_canon = r.forename_canon AND l.birth_year = r.birth_year AND (l.surname IS NULL OR r.surname IS NULL)",
     "l.surname = r.surname AND l.district = r.district",
 ]
 # EM needs blocks where matches are neither almost all nor almost none of the pairs, on any size of force.
 TRAINING_BLOCKS = ["l.dob = r.dob",
-                   "substr(l.surname, 1, 2) = substr(r.surname, 1, 2) AND substr(l.dob, 1, 4) = substr(r.dob, 1, 4)"]
+                   "substr(l.surname, 1, 2) = substr(r.surname, 1, 2) AND l.birth_year = r.birth_year"]
 DETERMINISTIC = ["l.identifier = r.identifier",
                  "l.forename = r.forename AND l.surname = r.surname AND l.dob = r.dob"]
 
@@ -223,7 +245,7 @@ def score(tables: pa.Table | list[pa.Table], pol: Mapping, *, min_probability: f
         blocking_rules_to_generate_predictions=_blocking(BLOCKING, link_type),
         probability_two_random_records_match=prior_match_probability(people, pol),
         retain_matching_columns=True, retain_intermediate_calculation_columns=True,
-        additional_columns_to_retain=["person_id"])
+        additional_columns_to_retain=["person_id", "born"])
     linker = Linker(inputs if len(inputs) > 1 else inputs[0], settings, log_level=None)
     trained = people >= pol["linkage.min_records_for_training"] if train is None else train
     if trained:

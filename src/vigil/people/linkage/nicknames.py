@@ -1,6 +1,7 @@
 """Forenames that are the same name: nicknames, short forms and common spelling variants.
 
-Built from the demo's ``NICKNAMES`` and a wider table of our own. Names that share a short form fall into one
+``NICKNAMES`` (common English short forms; the demo generator uses the same table to vary names) and ``MORE`` (a
+wider table, with spelling variants and names from other languages). Names that share a short form fall into one
 group (Sam: Samuel and Samantha), which is what a reviewer would expect; sex and date of birth tell them apart.
 """
 from __future__ import annotations
@@ -8,7 +9,18 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from vigil.demo.names import NICKNAMES
+NICKNAMES: dict[str, list[str]] = {
+    "William": ["Will", "Bill", "Billy"], "Robert": ["Rob", "Bob", "Bobby"], "Richard": ["Rich", "Rick", "Dick"],
+    "Michael": ["Mike", "Mick", "Micky"], "Anthony": ["Tony", "Ant"], "Christopher": ["Chris", "Kit"],
+    "Stephen": ["Steve", "Steph"], "Joseph": ["Joe", "Joey"], "Thomas": ["Tom", "Tommy"], "James": ["Jim", "Jimmy"],
+    "Daniel": ["Dan", "Danny"], "Matthew": ["Matt"], "Andrew": ["Andy", "Drew"], "Samuel": ["Sam", "Sammy"],
+    "Alexander": ["Alex", "Sandy"], "Benjamin": ["Ben"], "Nathan": ["Nate"], "Jacob": ["Jake"], "Oliver": ["Ollie"],
+    "Charlotte": ["Charlie", "Lottie"], "Jessica": ["Jess", "Jessie"], "Rebecca": ["Becky", "Becca"],
+    "Elizabeth": ["Liz", "Beth", "Lizzie"], "Katherine": ["Kate", "Katie", "Kath"], "Samantha": ["Sam", "Sammy"],
+    "Nicola": ["Nicky", "Nikki"], "Michelle": ["Shelley"], "Isabella": ["Bella", "Izzy"], "Amelia": ["Millie"],
+    "Mohammed": ["Mo", "Muhammad", "Mohammad"], "Muhammad": ["Mo", "Mohammed"], "Jonathan": ["Jon", "Jonny"],
+    "Susan": ["Sue", "Susie"], "Margaret": ["Maggie", "Peggy"], "Sophie": ["Soph"], "Harry": ["Harold", "Hal"],
+}
 
 MORE = {
     "Alexander": ["Alex", "Alec", "Xander", "Sasha"], "Alexandra": ["Alex", "Alexa", "Sandra", "Lexi"],

@@ -29,7 +29,9 @@ from vigil.people.linkage.nicknames import canonical
 SCHEMA = pa.schema([
     ("unique_id", pa.string()), ("person_id", pa.string()),
     ("forename", pa.string()), ("forename_canon", pa.string()), ("surname", pa.string()),
-    ("dob", pa.string()), ("sex", pa.string()),
+    ("dob", pa.string()), ("dob_from", pa.string()), ("dob_to", pa.string()), ("birth_year", pa.string()),
+    ("born", pa.string()),
+    ("sex", pa.string()),
     ("postcode", pa.string()), ("district", pa.string()), ("street", pa.string()), ("town", pa.string()),
     ("address_key", pa.string()), ("address_keys", pa.list_(pa.string())), ("postcodes", pa.list_(pa.string())),
     ("phone", pa.string()), ("phones", pa.list_(pa.string())),
@@ -62,19 +64,28 @@ def _or_none(values: Iterable[str | None]) -> list[str] | None:
 
 def row(*, uid: str, person: str, given: str | None, surname: str | None, dob: str | None, sex: str | None,
         addresses: Sequence[dict] = (), phones: Iterable[str] = (), identifiers: Iterable[str] = (),
-        vehicles: Iterable[str] = ()) -> dict:
-    """One standardised row. ``addresses`` are dicts of line1/line2/town/postcode (first = current)."""
+        vehicles: Iterable[str] = (), born: tuple[str, str] | None = None) -> dict:
+    """One standardised row. ``addresses`` are dicts of line1/line2/town/postcode (first = current).
+
+    ``dob`` is an exact date of birth (ISO); ``born`` the (earliest, latest) ISO days of an approximate one (a
+    year, a range). A value not known is None, which every comparison reads as no evidence either way.
+    ``dob_from``/``dob_to`` hold the span either gives (one day for an exact date); ``birth_year`` the year when
+    the span lies within one year, for blocking."""
     primary = addresses[0] if addresses else {}
     pc = normalise_postcode(primary.get("postcode")).replace(" ", "") or None
     _, _, street_words = parse(primary.get("line1") or "", primary.get("line2") or "")
     keys = [a.get("key") or match_key(a.get("line1") or "", a.get("line2") or "", a.get("town") or "",
                                       a.get("postcode") or "") for a in addresses]
     fore = first_name(given)
+    span = (dob, dob) if dob else (born if born else (None, None))
     phone_list = _or_none(normalise_phone(p) for p in phones)
     id_list = _or_none(identifiers)
     return {
         "unique_id": uid, "person_id": person, "forename": fore, "forename_canon": canonical(fore) if fore else None,
-        "surname": name(surname), "dob": dob or None, "sex": sex if sex in ("male", "female") else None,
+        "surname": name(surname), "dob": dob or None, "dob_from": span[0], "dob_to": span[1],
+        "birth_year": span[0][:4] if span[0] and span[0][:4] == span[1][:4] else None,
+        "born": None if dob or not born else _born_text(born),
+        "sex": sex if sex in ("male", "female") else None,
         "postcode": pc, "district": postcode_district(primary.get("postcode")) or None,
         "street": " ".join(street_words) or None, "town": name(primary.get("town")),
         "address_key": keys[0] if keys else None, "address_keys": _or_none(keys),
@@ -83,6 +94,15 @@ def row(*, uid: str, person: str, given: str | None, surname: str | None, dob: s
         "identifier": id_list[0] if id_list else None, "identifiers": id_list,
         "vehicles": _or_none(normalise_vrm(v) for v in vehicles),
     }
+
+
+def _born_text(born: tuple[str, str]) -> str:
+    """An approximate date of birth as the interchange writes it ('1990', '1988/1992'), for the evidence."""
+    import datetime as dt
+
+    from vigil.people.birth import Birth
+
+    return Birth(earliest=dt.date.fromisoformat(born[0]), latest=dt.date.fromisoformat(born[1])).text() or ""
 
 
 def table(rows: list[dict]) -> pa.Table:
@@ -112,10 +132,14 @@ def person_rows(person_ids: Iterable[int] | None = None) -> list[dict]:
     for v in scoped(Vehicle.objects).values("person_id", "registration").iterator(chunk_size=50000):
         vehicles[v["person_id"]].append(v["registration"])
     rows = []
-    for p in people.values("pk", "given_names", "surname", "date_of_birth", "sex").iterator(chunk_size=50000):
+    for p in people.values("pk", "given_names", "surname", "date_of_birth", "born_earliest", "born_latest",
+                           "sex").iterator(chunk_size=50000):
         pk = p["pk"]
         addrs = sorted(addresses.get(pk, []), key=lambda a: a["valid_to"] is not None)
+        approximate = (p["born_earliest"].isoformat(), p["born_latest"].isoformat()) \
+            if p["born_earliest"] and p["born_latest"] else None
         common = {"person": str(pk), "dob": p["date_of_birth"].isoformat() if p["date_of_birth"] else None,
+                  "born": approximate,
                   "sex": p["sex"], "addresses": addrs, "phones": phones.get(pk, ()),
                   "identifiers": idents.get(pk, ()), "vehicles": vehicles.get(pk, ())}
         rows.append(row(uid=f"{pk}", given=p["given_names"], surname=p["surname"], **common))
