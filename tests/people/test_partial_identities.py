@@ -44,7 +44,7 @@ def _import(tmp_path, doc, capsys):
 
 
 def _people(tmp_path, capsys, people=PARTLY_KNOWN):
-    code, out, err = _import(tmp_path, {"format": FORMAT, "people": people}, capsys)
+    code, _out, err = _import(tmp_path, {"format": FORMAT, "people": people}, capsys)
     assert code == 0, err
     return {p.ref: p for p in Person.objects.all()}
 

@@ -3,13 +3,16 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from vigil.core import urls as audit_urls
+from vigil.interchange import urls as interchange_urls
 from vigil.web import views as web_views
 
 urlpatterns = [
     path("", web_views.home, name="home"),
     path("", include("vigil.accounts.urls")),
     path("people/", include("vigil.people.urls")),
-    path("audit/", include("vigil.core.urls")),
+    # The auditor's menu: the access log and break-glass review (core) and the export (the interchange).
+    path("audit/", include(([*audit_urls.urlpatterns, *interchange_urls.urlpatterns], "audit"))),
     path("offenders/", include("vigil.offenders.urls")),
     path("crimes/", include("vigil.investigations.urls")),
     path("standards/", include("vigil.standards.urls")),
