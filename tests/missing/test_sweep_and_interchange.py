@@ -35,7 +35,7 @@ def test_the_sweep_raises_each_section_3_alert_once(org, django_assert_max_num_q
         screening(e, "return", f"{day}T23:30")
     with_kid = episode(friend, mp, ref="M9", reported="2024-06-21T19:00", returned="2024-06-21T23:30",
                        found_at={"line1": "9 Wharf Rd Flat 2", "postcode": "xs14qt"})
-    with django_assert_max_num_queries(40):
+    with django_assert_max_num_queries(41):  # a fixed number (41: the review triggers are read once)
         findings, _ = evaluate(D("2024-07-01"))
     assert _missing_codes(findings) == [
         ("CO_MISSING_GROUP", "M9"),                       # missing together, found together

@@ -5,7 +5,9 @@
   crimes (a whole force × a day's queue in one call), with reasons a person can read for any pair;
 - ``allocation_cost``: the stated cost that ranks eligible officers, with the impact of each allocation;
 - ``priority``: THRIVE and solvability screening (never screening out a vulnerable victim);
-- ``overload``: OFFICER_OVERLOADED.
+- ``overload``: OFFICER_OVERLOADED;
+- the severities of this area's alerts (``below_level_severity``, ``overload_severity``, ``unallocated_severity``):
+  the sweep and the batch allocation take them from here (docs/adr/0016-one-judgement-per-record.md).
 """
 from __future__ import annotations
 
@@ -16,16 +18,10 @@ from typing import Any
 
 import numpy as np
 
-from vigil.investigations.flags import (
-    CATEGORY_BIT,
-    CATEGORY_LABELS,
-    SOLVABILITY_FACTORS,
-    SPECIALISM_BIT,
-    bits,
-    names_of,
-)
-from vigil.investigations.matching import Selector
-from vigil.standards.rules import Restriction
+from vigil.core.restrictions import WorkRestriction
+from vigil.crimes.categories import CATEGORY_BIT, CATEGORY_LABELS, category_selectors
+from vigil.crimes.selectors import Selector
+from vigil.investigations.flags import SOLVABILITY_FACTORS, SPECIALISM_BIT, bits, names_of
 
 Policy = Mapping[str, Any]
 
@@ -52,8 +48,7 @@ class CrimeRules:
         self.policy = policy
         self.matrix = [(r, Selector.parse(r)) for r in policy["allocation.required_level_matrix"]]
         self.default_pip = int(policy["allocation.default_pip_level"])
-        self.categories_sel = {name: [Selector.parse(s) for s in specs]
-                               for name, specs in policy["crimes.categories"].items()}
+        self.categories_sel = category_selectors(policy)
         self.vulnerable_flags = tuple(policy["allocation.vulnerability_flags"])
         self.vulnerable_categories = tuple(policy["allocation.vulnerability_categories"])
         self.units = {int(k): int(v) for k, v in policy["allocation.units_by_level"].items()}
@@ -140,7 +135,7 @@ class OfficerFacts:
     borough_name: str = ""
     units: int = 0          # open investigations, weighted
     open_crimes: int = 0
-    restriction: Restriction | None = None
+    restriction: WorkRestriction | None = None
     pk: int | None = None
 
 
@@ -454,3 +449,19 @@ def priority(*, requirement: Requirement, vulnerability: Sequence[str], thrive: 
         return Priority("screened_out", (f"volume crime with {len(factors)} solvability factor(s), fewer than "
                                          f"{minimum}: priority lowered",))
     return Priority("standard", (f"{len(factors)} solvability factor(s)",))
+
+
+# Severities of the §2 alerts (the catalogue's defaults, raised where a victim is vulnerable or a limit is passed).
+def below_level_severity(vulnerable: bool) -> str:
+    """CRIME_BELOW_REQUIRED_LEVEL: critical for a vulnerable victim, high otherwise."""
+    return "critical" if vulnerable else "high"
+
+
+def overload_severity(open_crimes: int, policy: Policy) -> str:
+    """OFFICER_OVERLOADED: high past the most open crimes allowed, medium when only over capacity."""
+    return "high" if open_crimes > int(policy["allocation.max_open_crimes"]) else "medium"
+
+
+def unallocated_severity(vulnerable: bool, pip_level: int) -> str:
+    """CRIME_UNALLOCATED: high for a vulnerable victim or a crime needing PIP level 2 or above."""
+    return "high" if vulnerable or pip_level >= 2 else "medium"

@@ -26,9 +26,12 @@ from vigil.investigations.rules import (
     CrimeRules,
     CrimeTable,
     OfficerTable,
+    below_level_severity,
     capacity_for,
     is_eligible,
     overload,
+    overload_severity,
+    unallocated_severity,
 )
 from vigil.investigations.selectors import crime_from_values, crime_values, officer_facts, unallocated
 from vigil.sweep.registry import Finding, SweepContext, rule_set
@@ -95,8 +98,8 @@ def _allocation_findings(rows, officers, rules, chain, as_of, pol):
                            "overridden)"), chain.inspector(c.team_id, c.borough_id), c.team_id)
         if below[k] and r["override_by_id"] is None:
             standing = [x for x in reasons if "restriction" not in x and not x.startswith(("no capacity", "already"))]
-            severity = "critical" if ct.vulnerable[k] else "high"
-            yield Finding("CRIME_BELOW_REQUIRED_LEVEL", severity, "crime", c.ref, r["start"],
+            yield Finding("CRIME_BELOW_REQUIRED_LEVEL", below_level_severity(bool(ct.vulnerable[k])), "crime", c.ref,
+                          r["start"],
                           (f"{held}; the crime requires {ct.requirements[k]}", *standing,
                            "no supervisor override is recorded"), chain.sergeant(c.team_id, c.borough_id), c.team_id)
 
@@ -109,8 +112,8 @@ def _overload_findings(rows, officers, chain, pol):
         reasons = overload(units=o.units, open_crimes=o.open_crimes, pip_level=o.pip_level, policy=pol)
         if not reasons:
             continue
-        yield Finding("OFFICER_OVERLOADED", "high" if o.open_crimes > int(pol["allocation.max_open_crimes"])
-                      else "medium", "officer", o.ref, _over_since(by_officer[o.pk], o, pol), tuple(reasons),
+        yield Finding("OFFICER_OVERLOADED", overload_severity(o.open_crimes, pol), "officer", o.ref,
+                      _over_since(by_officer[o.pk], o, pol), tuple(reasons),
                       chain.sergeant(o.team_id, o.borough_id), o.team_id)
 
 
@@ -144,7 +147,7 @@ def unallocated_findings(rules, chain, as_of, pol, crimes=None):
         else:
             since = row["reported"] + dt.timedelta(days=wait)
         requirement = rules.requirement(c.offence_code, c.flags)
-        severity = "high" if rules.vulnerability(c.offence_code, c.flags) or requirement.pip_level >= 2 else "medium"
+        severity = unallocated_severity(bool(rules.vulnerability(c.offence_code, c.flags)), requirement.pip_level)
         yield Finding("CRIME_UNALLOCATED", severity, "crime", c.ref, since, tuple(reasons),
                       chain.inspector(c.team_id, c.borough_id), c.team_id)
 

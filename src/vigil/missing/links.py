@@ -2,9 +2,11 @@
 same day.
 
 A link is found when a return is recorded, when a linkage match is accepted (an adult found with a child turns
-out to be a subject's alias), and by the daily sweep. For each new link the subject's risk review is brought
-forward (``offenders.triggers.record_trigger``) and an escalation is opened on the subject
-(``offenders.escalations.open_escalation``); the critical alert goes to the subject's offender manager.
+out to be a subject's alias), and by the daily sweep. While a link holds, the subject's risk review is brought
+forward from the day the child was found (``offenders.triggers.sync_triggers``: event time, so a late import or a
+monthly sweep gives the same review date; the trigger is withdrawn if the link stops holding). For each new link an
+escalation is opened on the subject (``offenders.escalations.open_escalation``: workflow, dated the day Vigil found
+the link); the critical alert goes to the subject's offender manager.
 """
 from __future__ import annotations
 
@@ -112,8 +114,9 @@ def refresh(*, as_of: dt.date, episodes=None, facts: list[rules.EpisodeFact] | N
                                 detail=key[3], evidence=f.evidence, first_seen_on=f.on)
             to_create.append(link)
             created_on.add(f.episode)
-        elif not link.holds or link.evidence != f.evidence or link.manager_ref != (s["manager"] or ""):
-            link.holds, link.evidence, link.manager_ref = True, f.evidence, s["manager"] or ""
+        elif (not link.holds or link.evidence != f.evidence or link.manager_ref != (s["manager"] or "")
+              or link.first_seen_on != f.on):  # a corrected return date moves the link to the day it happened
+            link.holds, link.evidence, link.manager_ref, link.first_seen_on = True, f.evidence, s["manager"] or "", f.on
             to_update.append(link)
         holding.append(link)
     # Links whose evidence has gone (a linkage undone, an address corrected) stop holding; the record stays.
@@ -122,25 +125,42 @@ def refresh(*, as_of: dt.date, episodes=None, facts: list[rules.EpisodeFact] | N
     for link in gone:
         link.holds = False
     OffenderLink.objects.bulk_create(to_create, batch_size=2000)
-    OffenderLink.objects.bulk_update(to_update + gone, ["holds", "evidence", "manager_ref"], batch_size=2000)
+    OffenderLink.objects.bulk_update(to_update + gone, ["holds", "evidence", "manager_ref", "first_seen_on"],
+                                     batch_size=2000)
     if to_create or gone:
         refs = sorted({f.episode for f in found if f.episode in created_on} | {lk.episode.ref for lk in gone})
         access_log.record(actor=actor, operation="combination", record_type="episode", record_ids=refs,
                           justification="safeguarding: missing child linked to a managed offender (domain-rules §3)",
                           detail=f"{len(to_create)} offender link(s) found, {len(gone)} no longer supported")
+    _sync_review_triggers(holding, {ep_pk[ref]: ref for ref in returned if ref in ep_pk}, subjects, actor)
     take_offender_actions([lk for lk in holding if lk.actioned_on is None], as_of)
     return holding
 
 
+def _sync_review_triggers(holding: list[OffenderLink], refs: dict[int, str], subjects: dict, actor: str) -> None:
+    """One review trigger per episode and linked subject, dated the day the child was found; withdrawn when the
+    link stops holding (the episodes checked are the scope: links of later returns are left alone)."""
+    if _subject_model() is None:
+        return
+    from vigil.offenders.triggers import sync_triggers
+
+    wanted: dict[tuple[int, str], tuple[dt.date, str]] = {}
+    for link in sorted(holding, key=lambda lk: (lk.first_seen_on, lk.via, lk.detail)):
+        key = (subjects[link.subject_ref]["pk"], f"{SOURCE}:{refs.get(link.episode_id) or link.episode.ref}")
+        wanted.setdefault(key, (link.first_seen_on, link.evidence))
+    sync_triggers(trigger="missing_child_link", wanted=wanted, sources={f"{SOURCE}:{r}" for r in refs.values()},
+                  actor=actor)
+
+
 def take_offender_actions(links: list[OffenderLink], as_of: dt.date) -> None:
-    """Bring each linked subject's risk review forward and open an escalation: once per link."""
+    """Open an escalation on each linked subject: once per link (the review trigger is kept in line by
+    ``_sync_review_triggers``)."""
     if not links:
         return
     Subject = _subject_model()
     if Subject is None:
         return
     from vigil.offenders.escalations import open_escalation
-    from vigil.offenders.triggers import record_trigger
 
     by_ref = Subject.objects.in_bulk([lk.subject_ref for lk in links], field_name="ref")
     for link in links:
@@ -148,7 +168,6 @@ def take_offender_actions(links: list[OffenderLink], as_of: dt.date) -> None:
         if subject is None:
             continue
         source = f"{SOURCE}:{link.episode.ref}"
-        record_trigger(subject=subject, trigger="missing_child_link", on=as_of, reason=link.evidence, source=source)
         open_escalation(subject=subject, kind="CHILD_LINKED_TO_OFFENDER", opened_on=as_of,
                         reasons=[link.evidence], source=source, since=link.first_seen_on)
         link.actioned_on = as_of

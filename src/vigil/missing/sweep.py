@@ -9,7 +9,9 @@ from vigil.missing.facts import episode_facts, strategy_meetings_by_identity
 from vigil.sweep.registry import SweepContext, rule_set
 
 
-@rule_set("missing", order=60)
+# Before the offender rules (order 30): the links it records are review triggers dated when the child was found,
+# which the offender judgement reads on the same sweep (event time: docs/adr/0015-event-time.md).
+@rule_set("missing", order=20)
 def missing_children(ctx: SweepContext):
     as_of, pol = ctx.as_of, ctx.policy
     judged = end_of_day(as_of)

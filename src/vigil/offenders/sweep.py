@@ -23,6 +23,7 @@ from vigil.offenders.models import Escalation, EscalationEvent, Subject
 from vigil.offenders.rules import announced, visits
 from vigil.offenders.rules import escalations as esc_rules
 from vigil.offenders.rules.judgement import ESCALATION_OWNER, Judgement, announced_severity, judge
+from vigil.sweep.catalogue import default_severity
 from vigil.sweep.registry import Finding, SweepContext, rule_set
 
 SWEEP = "sweep"
@@ -198,8 +199,8 @@ def _findings(f, rows, judged, levels, book, overdue, pol, as_of) -> Iterator[Fi
             f"escalated {e.level} rank{'s' if e.level != 1 else ''} up to {f.officers.get(e.owner_id, ('?',))[0]}"
             for e, _ in items)
         first = items[0][0]
-        yield Finding("ESCALATION_DECISION_OVERDUE", "critical", "subject", row.ref, items[0][1].overdue_since,
-                      reasons, f.officers.get(first.owner_id, (None,))[0], row.team_id)
+        yield Finding("ESCALATION_DECISION_OVERDUE", default_severity("ESCALATION_DECISION_OVERDUE"), "subject",
+                      row.ref, items[0][1].overdue_since, reasons, f.officers.get(first.owner_id, (None,))[0], row.team_id)
     yield from _announced(f, levels, pol)
 
 

@@ -1,11 +1,15 @@
 """Review triggers: events that bring a subject's risk review forward (domain-rules §1).
 
-Other modules call ``record_trigger`` (missing children: ``missing_child_link``). It is idempotent for the
-same (subject, trigger, source), so a module may call it on every run.
+A trigger is dated by when it happened in the world (the day a child was found), never by when Vigil noticed it
+(docs/adr/0015-event-time.md). Other modules call ``record_trigger`` for one event, or ``sync_triggers`` to bring
+a whole source's triggers into line with the evidence (missing children: ``missing_child_link``, one per episode and
+subject): a trigger whose evidence has gone is withdrawn, one whose date was corrected moves with it. Both are
+idempotent for the same (subject, trigger, source), so a module may call them on every run.
 """
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 
 from django.db import IntegrityError, transaction
 
@@ -42,3 +46,44 @@ def record_trigger(*, subject: Subject, trigger: str, on: dt.date, reason: str, 
     except IntegrityError:  # a concurrent caller recorded the same trigger first
         return ReviewTrigger.objects.get(subject=subject, trigger=trigger, source=source)
     return t
+
+
+def sync_triggers(*, trigger: str, wanted: Mapping[tuple[int, str], tuple[dt.date, str]], sources: Iterable[str],
+                  actor: str) -> dict[str, int]:
+    """Bring the ``trigger`` triggers of ``sources`` into line with ``wanted`` ({(subject pk, source): (event date,
+    reason)}): create those missing, move those whose event date was corrected, withdraw those no longer wanted.
+    Set-based (a few queries whatever the number); each change is in the access log."""
+    sources = set(sources) | {source for _, source in wanted}
+    if not sources:
+        return {"recorded": 0, "moved": 0, "withdrawn": 0}
+    existing = {(t.subject_id, t.source): t for t in ReviewTrigger.objects.filter(trigger=trigger, source__in=sources)
+                .select_related("subject")}
+    new, moved = [], []
+    for key, (on, reason) in wanted.items():
+        t = existing.pop(key, None)
+        if t is None:
+            new.append(ReviewTrigger(subject_id=key[0], trigger=trigger, on=on, reason=reason.strip(),
+                                     source=key[1][:200], recorded_at=clock.now()))
+        elif t.on != on:
+            t.on, t.reason = on, reason.strip()
+            moved.append(t)
+    gone = list(existing.values())
+    if not (new or moved or gone):
+        return {"recorded": 0, "moved": 0, "withdrawn": 0}
+    ReviewTrigger.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+    ReviewTrigger.objects.bulk_update(moved, ["on", "reason"], batch_size=2000)
+    if gone:
+        ReviewTrigger.objects.filter(pk__in=[t.pk for t in gone]).delete()
+    refs = dict(Subject.objects.filter(pk__in={k[0] for k in wanted} | {t.subject_id for t in gone})
+                .values_list("pk", "ref"))
+    for what, items in (("recorded", [(t.subject_id, t.source, t.on) for t in new]),
+                        ("moved to the day it happened", [(t.subject_id, t.source, t.on) for t in moved]),
+                        ("withdrawn: its evidence no longer holds", [(t.subject_id, t.source, t.on) for t in gone])):
+        if items:
+            access_log.record(actor=actor, operation="alteration", record_type="subject",
+                              record_ids=sorted({refs.get(sid, str(sid)) for sid, _, _ in items}),
+                              justification="statutory public-protection duty: risk review",
+                              detail=f"{len(items)} review trigger(s) {trigger} {what} ("
+                                     + ", ".join(f"{src} on {on.isoformat()}" for _, src, on in items[:20])
+                                     + (" …" if len(items) > 20 else "") + ")")
+    return {"recorded": len(new), "moved": len(moved), "withdrawn": len(gone)}
