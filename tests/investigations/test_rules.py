@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vigil.core.policy import defaults
-from vigil.investigations import offences
+from vigil.crimes import offences
 from vigil.investigations.flags import FLAGS
 from vigil.investigations.rules import (
     CrimeFacts,

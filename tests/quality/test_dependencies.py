@@ -65,3 +65,21 @@ def test_the_rules_catch_what_they_should(tmp_path):
     f = tmp_path / "probe.py"
     f.write_text("def f():\n    from vigil.demo.names import SURNAMES\n    from ..people import models\n")
     assert {"vigil.demo.names", "vigil.people"} <= _imports(f, package="vigil.core")
+
+
+def _area_imports(area: str, other: str) -> list[str]:
+    return sorted(f"{_module(p)} → {i}" for p in _sources() if p.is_relative_to(VIGIL / area)
+                  for i in _imports(p) if i == f"vigil.{other}" or i.startswith(f"vigil.{other}."))
+
+
+def test_investigations_and_standards_depend_one_way_only():
+    """Professional standards reads investigations' crimes and allocations; investigations reads restrictions
+    through core.restrictions and never imports standards. Both take the crime categories from vigil.crimes."""
+    assert _area_imports("investigations", "standards") == []
+    assert all(i.split(" → ")[1].startswith("vigil.investigations.models") for i in
+               _area_imports("standards", "investigations")), _area_imports("standards", "investigations")
+
+
+def test_the_crime_catalogue_imports_no_area():
+    found = [i for area in AREAS for i in _area_imports("crimes", area)]
+    assert found == [], f"the shared crime catalogue imports an area: {found}"

@@ -19,11 +19,7 @@ FLAG_LABELS = {
 SPECIALISMS = ("sexual_offences", "child_abuse", "online_csa", "domestic_abuse")
 SPECIALISM_BIT = {name: 1 << i for i, name in enumerate(SPECIALISMS)}
 
-# Crime categories of domain-rules §4 (which crimes a professional-standards restriction covers).
-CATEGORIES = ("sexual_offences", "domestic_abuse", "stalking_harassment", "child_victim")
-CATEGORY_BIT = {name: 1 << i for i, name in enumerate(CATEGORIES)}
-CATEGORY_LABELS = {"sexual_offences": "sexual offences", "domestic_abuse": "domestic abuse",
-                   "stalking_harassment": "stalking and harassment", "child_victim": "child victim"}
+# The crime categories of domain-rules §4 are in the shared catalogue, vigil.crimes.categories.
 
 THRIVE_GRADES = ("low", "medium", "high")
 ENGAGEMENT = ("engaged", "reluctant", "not_contactable")

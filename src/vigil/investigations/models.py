@@ -1,6 +1,6 @@
 """Crimes, the people involved in them, their allocation history and batch allocation runs.
 
-The offence catalogue is reference data (``vigil.investigations.offences``), not a table; a crime holds its
+The offence catalogue is reference data (``vigil.crimes.offences``), not a table; a crime holds its
 Home Office offence code. A crime is open until ``closed_on``; an allocation is current from ``start`` until its
 ``end`` (a reallocation or the crime's closing: closing a crime always ends its allocation on that day), so
 workloads and queues can be read as of any date.
@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 
 from vigil.core.scope import RestrictedQuerySet
-from vigil.investigations import offences
+from vigil.crimes import offences
 from vigil.investigations.flags import ENGAGEMENT, FLAG_LABELS, FLAGS, THRIVE_GRADES
 
 _GRADES = [(g, g) for g in THRIVE_GRADES]

@@ -6,10 +6,9 @@ matches when its offence is among ``codes``/``groups``/``subgroups`` (if any are
 ``flags`` (if any are given).
 """
 from vigil.core.policy import define
+from vigil.crimes.categories import CHILD_VICTIM_BY_DEFINITION  # also defines crimes.categories
 
 SOURCE = "domain-rules §2; College of Policing investigation pathway"
-
-CHILD_VICTIM_BY_DEFINITION = ["11A", "13", "17B", "19D", "19E", "19G", "19H", "20B", "21", "22B", "71"]
 
 REQUIRED_LEVEL_MATRIX = [
     {"name": "Homicide", "subgroups": ["Homicide"], "pip_level": 3, "specialisms": []},
@@ -34,13 +33,6 @@ define("allocation.required_level_matrix", REQUIRED_LEVEL_MATRIX,
        "a crime needs the highest level and every specialism of the rules it matches", source=SOURCE)
 define("allocation.default_pip_level", 1, "Required PIP level of a crime no rule matches (volume crime)",
        source=SOURCE)
-define("crimes.categories", {
-    "sexual_offences": [{"groups": ["Sexual offences"]}, {"codes": ["86", "88A"]}],
-    "domestic_abuse": [{"flags": ["domestic_abuse", "domestic_abuse_high_risk"]}],
-    "stalking_harassment": [{"subgroups": ["Stalking and harassment"]}],
-    "child_victim": [{"flags": ["child_victim"]}, {"codes": CHILD_VICTIM_BY_DEFINITION}],
-}, "Crime categories of domain-rules §4: selectors for each (a crime is in a category if any selector matches)",
-    source="domain-rules §4")
 define("allocation.vulnerability_flags", ["child_victim", "vulnerable_adult", "domestic_abuse",
                                           "domestic_abuse_high_risk", "hate"],
        "Flags that make a crime one no probationer may hold", source="domain-rules §2")

@@ -1,20 +1,12 @@
-"""The policy's selectors as SQL, for set-based reads: which crimes a restriction covers (§4), and each crime's
-workload units from the required-level matrix (§2). The same selectors as ``CrimeRules`` (see
-``vigil.investigations.matching``), so a query and a rule can never disagree."""
+"""The policy's selectors as SQL, for set-based reads: each crime's required level and workload units from the
+required-level matrix (§2). The same selectors as ``CrimeRules`` (``vigil.crimes.selectors``), so a query and a
+rule can never disagree. Which crimes a §4 category holds: ``vigil.crimes.categories.crimes_in_categories``."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from django.db.models import Case, IntegerField, Value, When
 
-from django.db.models import Case, IntegerField, Q, Value, When
-
-from vigil.investigations.matching import Selector, any_of_q
+from vigil.crimes.selectors import any_of_q
 from vigil.investigations.rules import CrimeRules
-
-
-def crimes_in_categories(categories: Iterable[str], policy, prefix: str = "") -> Q:
-    """Crimes in any of the named §4 categories (``prefix`` for a related crime, e.g. ``"crime__"``)."""
-    specs = policy["crimes.categories"]
-    return any_of_q((Selector.parse(s) for name in sorted(set(categories)) for s in specs.get(name, ())), prefix)
 
 
 def _by_level(rules: CrimeRules, prefix: str, value) -> Case:

@@ -13,11 +13,11 @@ from django.db.models import Count, Exists, ExpressionWrapper, F, IntegerField, 
 
 from vigil.accounts.models import Officer, Specialism
 from vigil.core import access_log
+from vigil.core.restrictions import active_restrictions
 from vigil.core.scope import Access, access
 from vigil.investigations.flags import FLAGS
 from vigil.investigations.models import Allocation, Crime, CrimePerson, current_on, open_on
 from vigil.investigations.rules import CrimeFacts, CrimeRules, OfficerFacts, Priority, Requirement, priority
-from vigil.standards.restrictions import active_restrictions
 
 INVESTIGATOR_ROLE = "investigator"
 

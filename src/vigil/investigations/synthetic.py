@@ -11,8 +11,8 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 
-from vigil.investigations import offences
-from vigil.investigations.policy import CHILD_VICTIM_BY_DEFINITION
+from vigil.crimes import offences
+from vigil.crimes.categories import CHILD_VICTIM_BY_DEFINITION
 
 AGGRAVATED = {"105B", "8P", "8M", "9B", "58J"}
 ALWAYS = {  # flags an offence carries by definition

@@ -16,7 +16,8 @@ from vigil.core import access_log
 from vigil.core import policy as core_policy
 from vigil.core.errors import InputError
 from vigil.core.models import PolicyVersion
-from vigil.investigations import offences, services
+from vigil.crimes import offences
+from vigil.investigations import services
 from vigil.investigations.flags import FLAG_LABELS, SOLVABILITY_FACTORS
 from vigil.investigations.forms import AllocateForm, AssessForm, BatchForm, MatrixForm
 from vigil.investigations.models import BatchRun, Crime

@@ -6,7 +6,10 @@ them (docs/adr/0202); nor, whatever their role, a professional-standards case ab
 never break-glassable, and the refused attempt is logged by the page that refused it.
 
 Models of other areas are named by label and looked up when a denial is evaluated, so these work whichever
-areas are installed (a denial for a model that does not exist yet denies nothing).
+areas are installed (a denial for a model that does not exist yet denies nothing). Crimes are the exception:
+professional standards reads investigations' crimes (one way: investigations never imports this area; it reads
+restrictions through ``vigil.core.restrictions``), and which crimes a restriction covers comes from the shared
+crime catalogue (``vigil.crimes.categories``).
 """
 from __future__ import annotations
 
@@ -14,8 +17,10 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 
-from vigil.core import clock
+from vigil.core import clock, policy
 from vigil.core.scope import deny
+from vigil.crimes.categories import crimes_in_categories
+from vigil.investigations.models import Crime, CrimePerson
 from vigil.people.models import Person
 from vigil.standards.models import OfficerCase
 from vigil.standards.restrictions import active_restriction
@@ -47,9 +52,6 @@ def _model(label: str, field: str | None = None):
 
 
 def restricted_crimes_q(restriction) -> Q:
-    from vigil.core import policy
-    from vigil.investigations.queries import crimes_in_categories
-
     return crimes_in_categories(restriction.crime_categories, policy.current())
 
 
@@ -76,8 +78,6 @@ def allocations(officer):
     r = restriction_now(officer)
     if not r:
         return None
-    from vigil.investigations.models import Crime
-
     return Q(crime__in=Crime.objects.filter(restricted_crimes_q(r)).values("pk"))
 
 
@@ -86,8 +86,6 @@ def people(officer):
     r = restriction_now(officer)
     if not r:
         return None
-    from vigil.investigations.models import Crime, CrimePerson
-
     victims = CrimePerson.objects.filter(role="victim", crime__in=Crime.objects.filter(restricted_crimes_q(r))
                                          .values("pk"))
     q = Q(pk__in=victims.values("person_id"))

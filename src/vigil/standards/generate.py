@@ -14,9 +14,9 @@ from django.db.models import Exists, OuterRef
 
 from vigil.accounts.models import Officer
 from vigil.core.policy import defaults
+from vigil.crimes.categories import crimes_in_categories
 from vigil.demo.registry import GenerateContext, generator
 from vigil.investigations.models import Allocation, Crime
-from vigil.investigations.queries import crimes_in_categories
 from vigil.standards.models import OfficerCase
 
 RESTRICTED_SHARE = 1071 / 34000

@@ -1,5 +1,6 @@
 """Who is restricted, read from the database: one officer (``active_restriction``) or many at once
-(``active_restrictions``, one query, for eligibility over a whole force)."""
+(``active_restrictions``, one query, for eligibility over a whole force; registered with
+``vigil.core.restrictions``, where investigations reads it without importing this area)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,6 +10,7 @@ from collections.abc import Iterable
 from django.db.models import Q
 
 from vigil.core import policy as core_policy
+from vigil.core.restrictions import restrictions_from
 from vigil.standards.models import OfficerCase
 from vigil.standards.rules import CaseFacts, Restriction, restriction_from
 
@@ -18,6 +20,7 @@ def _open_cases(as_of: dt.date, pol) -> Q:
             & (Q(closed__isnull=True) | Q(closed__gte=as_of)))
 
 
+@restrictions_from
 def active_restrictions(as_of: dt.date, officer_ids: Iterable[int] | None = None,
                         pol=None) -> dict[int, Restriction]:
     """officer pk → the restriction in force on ``as_of``, for every restricted officer (or those named)."""

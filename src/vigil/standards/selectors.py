@@ -10,6 +10,8 @@ from vigil.accounts.models import Officer
 from vigil.core import access_log
 from vigil.core import policy as core_policy
 from vigil.core.models import AccessLogEntry
+from vigil.crimes.categories import crimes_in_categories
+from vigil.investigations.models import Allocation, current_on, open_on
 from vigil.standards.models import OfficerCase
 from vigil.standards.restrictions import active_restrictions
 
@@ -34,10 +36,8 @@ def force_strength() -> int:
 
 
 def still_holding(restrictions: dict, as_of: dt.date, pol) -> dict[int, list[str]]:
-    """officer pk → refs of open crimes they still hold that their restriction covers."""
-    from vigil.investigations.models import Allocation, current_on, open_on
-    from vigil.investigations.queries import crimes_in_categories
-
+    """officer pk → refs of open crimes they still hold that their restriction covers (professional standards
+    reads investigations' allocations: a dependency one way only; docs/architecture.md)."""
     by_categories: dict[frozenset, list[int]] = defaultdict(list)
     for pk, r in restrictions.items():
         by_categories[r.crime_categories].append(pk)
