@@ -36,7 +36,7 @@ def test_whereabouts_unknown_has_one_severity_in_the_alert_the_page_and_the_api(
     page = {c.code: c.severity for c in st.concerns}
     client = login(om.user)
     api = {a["code"]: a["severity"] for a in
-           client.get(f"/api/offenders/subjects/S7/?as_of={TODAY}").json()["alerts"]}
+           client.get(f"/api/offenders/subjects/S7/?as_of={TODAY}").json()["status"]["alerts"]}
     html = client.get(f"/offenders/subjects/S7/?as_of={TODAY}").content.decode()
 
     assert alert.severity == page["WHEREABOUTS_UNKNOWN"] == api["WHEREABOUTS_UNKNOWN"] == severity

@@ -34,6 +34,7 @@ from vigil.investigations.rules import (
     unallocated_severity,
 )
 from vigil.investigations.selectors import crime_from_values, crime_values, officer_facts, unallocated
+from vigil.sweep.catalogue import default_severity
 from vigil.sweep.registry import Finding, SweepContext, rule_set
 
 
@@ -92,8 +93,8 @@ def _allocation_findings(rows, officers, rules, chain, as_of, pol):
         held = f"allocated to {o.name} ({o.ref}) since {r['start'].isoformat()}"
         if restricted[k]:
             why = [x for x in reasons if "restriction" in x]
-            yield Finding("RESTRICTED_OFFICER_ALLOCATED", "critical", "crime", c.ref,
-                          max(r["start"], o.restriction.since if o.restriction else r["start"]),
+            yield Finding("RESTRICTED_OFFICER_ALLOCATED", default_severity("RESTRICTED_OFFICER_ALLOCATED"), "crime",
+                          c.ref, max(r["start"], o.restriction.since if o.restriction else r["start"]),
                           (f"{held}: {why[0]}", "reallocate it to an eligible officer (a restriction cannot be "
                            "overridden)"), chain.inspector(c.team_id, c.borough_id), c.team_id)
         if below[k] and r["override_by_id"] is None:

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from django.db import transaction
 
 from vigil.accounts.models import Officer, Team
-from vigil.core import access_log
+from vigil.core import access_log, policy
 from vigil.offenders import facts as offender_facts
 from vigil.offenders.escalations import opened_event, plan_escalation
 from vigil.offenders.facts import SubjectFacts, SubjectRow
@@ -143,9 +143,35 @@ class EscalationBook:
         return self.f.officers.get(e.owner_id, (None,))[0]
 
 
-def evaluate(ctx: SweepContext) -> list[Finding]:
-    as_of, pol = ctx.as_of, dict(ctx.policy)  # a plain snapshot: the rules read it 500,000 times
-    f = SubjectFacts.load(as_of, pol)
+def evaluate(ctx: SweepContext) -> Iterator[Finding]:
+    # a plain snapshot of the policy: the rules read it 500,000 times
+    yield from _evaluate(ctx.as_of, dict(ctx.policy), actor="system:sweep", why=SWEEP_WHY)
+
+
+SWEEP_WHY = "daily rule sweep (statutory public-protection duties)"
+WRITE_WHY = "a write changed the subject's facts: re-judged at once (statutory public-protection duties)"
+
+
+def rejudge(subjects, as_of: dt.date, *, cleared_by: str) -> dict[str, int]:
+    """Re-judge ``subjects`` (a queryset) after a write, inside the writer's transaction: their escalations and
+    alerts are brought into line at once (what no longer holds closes, ``cleared_by`` saying why; what newly holds
+    opens), so nobody waits for the nightly sweep, which then finds nothing left to change for them. The
+    team-level announced-visits share is left to the sweep."""
+    from vigil.sweep.catalogue import OFFENDERS, codes
+    from vigil.sweep.engine import reconcile
+
+    refs = set(subjects.values_list("ref", flat=True))
+    if not refs:
+        return {"opened": 0, "updated": 0, "closed": 0}
+    findings = list(_evaluate(as_of, dict(policy.current()), subjects=subjects, teams=False,
+                              actor="system:re-judgement", why=WRITE_WHY))
+    return reconcile(as_of, findings, set(codes(OFFENDERS)) - {"ANNOUNCED_VISITS_HIGH"},
+                     entities=("subject", refs), cleared_by=cleared_by)
+
+
+def _evaluate(as_of: dt.date, pol: dict, *, subjects=None, teams: bool = True, actor: str,
+              why: str) -> Iterator[Finding]:
+    f = SubjectFacts.load(as_of, pol, subjects=subjects)
     rows = {r.pk: r for r in f.subjects}
     judged: dict[int, Judgement] = {}
     levels: dict[int, str] = {}
@@ -171,19 +197,21 @@ def evaluate(ctx: SweepContext) -> list[Finding]:
         owner_ids = {e.owner_id for e in book.by_key.values() if e.owner_id}
         f.officers = {pk: (ref, rank) for pk, ref, rank in
                       Officer.objects.filter(pk__in=owner_ids).values_list("pk", "ref", "rank")} if owner_ids else {}
-        _log(book)
-    yield from _findings(f, rows, judged, levels, book, overdue, pol, as_of)
+        _log(book, actor, why)
+    yield from _findings(f, rows, judged, book, overdue)
+    if teams:
+        yield from _announced(f, levels, pol)
 
 
-def _log(book: EscalationBook) -> None:
+def _log(book: EscalationBook, actor: str, why: str) -> None:
     for what, refs in (("opened", book.opened), ("escalated up a rank", book.escalated), ("closed", book.closed)):
         if refs:
-            access_log.record(actor="system:sweep", operation="alteration", record_type="escalation",
-                              record_ids=refs, justification="daily rule sweep (statutory public-protection duties)",
+            access_log.record(actor=actor, operation="alteration", record_type="escalation",
+                              record_ids=refs, justification=why,
                               detail=f"escalation {what} as of {book.as_of.isoformat()}")
 
 
-def _findings(f, rows, judged, levels, book, overdue, pol, as_of) -> Iterator[Finding]:
+def _findings(f, rows, judged, book, overdue) -> Iterator[Finding]:
     for sid, j in judged.items():
         row = rows[sid]
         for c in j.concerns:
@@ -200,8 +228,8 @@ def _findings(f, rows, judged, levels, book, overdue, pol, as_of) -> Iterator[Fi
             for e, _ in items)
         first = items[0][0]
         yield Finding("ESCALATION_DECISION_OVERDUE", default_severity("ESCALATION_DECISION_OVERDUE"), "subject",
-                      row.ref, items[0][1].overdue_since, reasons, f.officers.get(first.owner_id, (None,))[0], row.team_id)
-    yield from _announced(f, levels, pol)
+                      row.ref, items[0][1].overdue_since, reasons, f.officers.get(first.owner_id, (None,))[0],
+                      row.team_id)
 
 
 def _announced(f: SubjectFacts, levels: dict[int, str], pol: Mapping) -> Iterator[Finding]:

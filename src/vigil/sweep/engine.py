@@ -33,9 +33,14 @@ def evaluate(as_of: dt.date, pol=None, progress=None) -> tuple[list[Finding], se
 
 
 @transaction.atomic
-def reconcile(as_of: dt.date, findings: list[Finding], codes: set[str]) -> dict[str, int]:
-    open_alerts = {(a.code, a.entity_type, a.entity_id): a
-                   for a in Alert.objects.filter(status="open", code__in=codes)}
+def reconcile(as_of: dt.date, findings: list[Finding], codes: set[str], *,
+              entities: tuple[str, set[str]] | None = None, cleared_by: str = "") -> dict[str, int]:
+    """Bring the open alerts of ``codes`` into line with ``findings``. ``entities`` ((type, ids)) limits it to some
+    records, re-judged after a write; ``cleared_by`` says what closed an alert (else the sweep of the day)."""
+    qs = Alert.objects.filter(status="open", code__in=codes)
+    if entities is not None:
+        qs = qs.filter(entity_type=entities[0], entity_id__in=list(entities[1]))
+    open_alerts = {(a.code, a.entity_type, a.entity_id): a for a in qs}
     to_create, to_update, seen = [], [], []
     for f in findings:
         a = open_alerts.pop(f.key(), None)
@@ -58,7 +63,9 @@ def reconcile(as_of: dt.date, findings: list[Finding], codes: set[str]) -> dict[
         Alert.objects.filter(pk__in=seen[i:i + 900]).update(last_seen_as_of=as_of)
     stale = [a.pk for a in open_alerts.values()]
     for i in range(0, len(stale), 900):
-        Alert.objects.filter(pk__in=stale[i:i + 900]).update(status="closed", closed_as_of=as_of)
+        Alert.objects.filter(pk__in=stale[i:i + 900]).update(
+            status="closed", closed_as_of=as_of,
+            closed_reason=(cleared_by or f"no longer found by the sweep of {as_of.isoformat()}")[:300])
     return {"opened": len(to_create), "updated": len(to_update) + len(seen), "closed": len(stale)}
 
 

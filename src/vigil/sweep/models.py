@@ -41,6 +41,8 @@ class Alert(models.Model):
     opened_as_of = models.DateField()
     last_seen_as_of = models.DateField()
     closed_as_of = models.DateField(null=True, blank=True)
+    closed_reason = models.CharField(max_length=300, blank=True,
+                                     help_text="what cleared it: a write that removed its cause, or the sweep")
 
     objects = RestrictedQuerySet.as_manager()
 
