@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 
 from tests import factories
+from tests.interchange.test_import_export import _import
 from vigil.core import policy
 from vigil.interchange.services import FORMAT, export_document
 from vigil.people import birth
@@ -29,18 +30,6 @@ PARTLY_KNOWN = [
     {"id": "PX4", "date_of_birth": "1971-02-03"},
     {"id": "PX5", "identifiers": [{"type": "pnc_id", "value": "2012/0123456X"}]},
 ]
-
-
-def _import(tmp_path, doc, capsys):
-    f = tmp_path / "doc.json"
-    f.write_text(json.dumps(doc))
-    try:
-        call_command("vigil_import", str(f))
-        code = 0
-    except SystemExit as exc:
-        code = exc.code
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def _people(tmp_path, capsys, people=PARTLY_KNOWN):
@@ -205,3 +194,19 @@ def test_vigil_link_runs_over_partly_known_people(tmp_path, capsys):
     assert isinstance(records.table(rows), pa.Table)
     call_command("vigil_link")
     assert "link" in capsys.readouterr().out.lower()
+
+
+def test_a_missing_child_may_be_recorded_with_one_name(org):
+    from vigil.core.errors import InputError
+    from vigil.missing.forms import ReportForm
+    from vigil.missing.services import new_child_record
+
+    user = org.user("missing_persons_coordinator")
+    child = new_child_record(actor=user, given_names="Kayla", surname="", date_of_birth=None)
+    assert child.display_name == "Kayla (surname not known)" and child.born == "date of birth not known"
+    with pytest.raises(InputError, match="given name or a surname"):
+        new_child_record(actor=user, given_names=" ", surname="", date_of_birth=None)
+    form = ReportForm({"surname": "Brook", "reported_at": "2024-06-01T22:10"})
+    form.is_valid()
+    assert "child" not in form.errors
+    assert "child" in ReportForm({"given_names": " ", "reported_at": "2024-06-01T22:10"}).errors

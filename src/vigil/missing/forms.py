@@ -49,8 +49,9 @@ class ReportForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("child") and not (data.get("given_names") and data.get("surname")):
-            self.add_error("child", "give the child's person id, or the names for a new record")
+        if not data.get("child") and not ((data.get("given_names") or "").strip() or (data.get("surname") or "").strip()):
+            self.add_error("child", "give the child's person id, or a given name or surname for a new record "
+                                    "(one is enough when the other is not known)")
         dob = data.get("date_of_birth")
         if dob and dob > clock.today():
             self.add_error("date_of_birth", "cannot be in the future")

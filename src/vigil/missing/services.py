@@ -86,8 +86,11 @@ def reported_child(*, actor, ref: str = "", given_names: str = "", surname: str 
 
 @transaction.atomic
 def new_child_record(*, actor, given_names: str, surname: str, date_of_birth: dt.date | None) -> Person:
-    """A person record for a child the force held nothing on, held by the reporting officer's team."""
+    """A person record for a child the force held nothing on, held by the reporting officer's team. One name is
+    enough when the other is not known (the record is partly known; docs/adr/0307)."""
     given_names, surname = _text(given_names, "given names"), _text(surname, "surname")
+    if not (given_names or surname):
+        raise InputError("child: give a given name or a surname for a new record")
     n = Person.objects.count() + 1
     while Person.objects.filter(ref=f"PC{n:06d}").exists():
         n += 1
