@@ -94,7 +94,7 @@ def test_report_a_new_child_and_an_unknown_id(mp):
                                                   "circumstances": "left school at lunch"})
     assert resp.status_code == 302
     ep = MissingEpisode.objects.get()
-    assert ep.child.full_name == "Tia Marsh" and ep.child.team == mp["team"]
+    assert ep.child.display_name == "Tia Marsh" and ep.child.team == mp["team"]
     assert resp["Location"] == f"/missing/episodes/{ep.ref}/grade/"
 
 

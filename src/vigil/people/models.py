@@ -98,11 +98,6 @@ class Person(models.Model):
         return display_name(self.given_names, self.surname, lambda: self.known_as)
 
     @property
-    def full_name(self) -> str:
-        """The same as ``display_name`` (kept while one template still names it)."""
-        return self.display_name
-
-    @property
     def known_as(self) -> str:
         """The first alias, for a person recorded by nickname only ('' if none). Uses prefetched aliases."""
         if not self.pk:
