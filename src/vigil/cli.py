@@ -15,6 +15,7 @@ COMMANDS = {
     "export": "write the whole database as an interchange document (logged as a disclosure)",
     "sweep": "evaluate every rule as of a date and print the open alerts",
     "alerts": "the open alerts as they stand now, without sweeping (--owner OFFICER, --json)",
+    "work": "an officer's open work items, most urgent first: alerts they own, escalations, tasks (--json)",
     "generate": "write realistic synthetic data (--scale small|london|national --seed N)",
     "audit": "the access log: 'audit verify' checks its signed chain and checkpoints; 'audit checkpoint'",
     "user": "accounts: 'user add' provisions a login for an officer",

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "vigil.sweep",
     "vigil.demo",
     "vigil.web",
+    "vigil.work",
     # Capabilities.
     "vigil.offenders",
     "vigil.investigations",

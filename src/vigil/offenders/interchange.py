@@ -3,7 +3,8 @@
 Exactly the fields of docs/interchange.md, plus the optional fields documented in docs/interchange/offenders.md
 (the format may grow). Checks beyond the schema: a visit or assessment dated before its subject existed is
 refused; visits and assessments without an ``id`` that repeat one already in the document or the database are
-refused as duplicates; a calculated tool's score must match its item codings.
+refused as duplicates, and an announced visit needs a reason, by the same rules as the web and API
+(``offenders/checks.py``); a calculated tool's score must match its item codings.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from vigil.accounts.models import Officer, Team
 from vigil.core import clock
 from vigil.interchange.registry import Section, chunks, register
 from vigil.interchange.schema import Bool, Date, Enum, Int, List, Number, Obj, Ref, Str, Time
+from vigil.offenders import checks
 from vigil.offenders.calculators import CALCULATED_TOOLS
 from vigil.offenders.calculators.result import CodingError
 from vigil.offenders.models import (
@@ -252,7 +254,7 @@ class AssessmentsSection(Section):
             for j, t in enumerate(a.get("tools") or []):
                 self._check_tool(t, f"assessments[{i}].tools[{j}]", ctx)
             if not a.get("id"):
-                key = (a["subject"], a["date"], a["assessor"])
+                key = checks.assessment_key(a["subject"], a["date"], a["assessor"])
                 if key in seen:
                     ctx.problem(f"assessments[{i}]", f"duplicates assessments[{seen[key]}] (same subject, date and "
                                                      "assessor, and no id)")
@@ -278,13 +280,9 @@ class AssessmentsSection(Section):
         plain = [(i, a) for i, a in enumerate(items) if not a.get("id")]
         if not plain:
             return
-        subjects = {a["subject"] for _, a in plain}
-        existing = set()
-        for part in chunks(sorted(subjects)):
-            existing |= {(s, d.isoformat(), o) for s, d, o in Assessment.objects.filter(subject__ref__in=part)
-                         .values_list("subject__ref", "date", "assessor__ref")}
+        existing = checks.held_assessment_keys(a["subject"] for _, a in plain)
         for i, a in plain:
-            if (a["subject"], a["date"], a["assessor"]) in existing:
+            if checks.assessment_key(a["subject"], a["date"], a["assessor"]) in existing:
                 ctx.problem(f"assessments[{i}]", "is already in the database (same subject, date and assessor)")
 
     def load(self, items, ctx):
@@ -366,8 +364,9 @@ class VisitsSection(Section):
             if start and _d(v["date"]) < start:
                 ctx.problem(f"visits[{i}].date", f"{v['date']} is before the subject {v['subject']} existed "
                                                  f"(managed from {start.isoformat()})")
-            if v["announced"] and not (v.get("announce_reason") or "").strip():
-                ctx.problem(f"visits[{i}].announce_reason", "an announced visit needs a reason")
+            problem = checks.announce_reason_problem(v["announced"], v.get("announce_reason"))
+            if problem:
+                ctx.problem(f"visits[{i}].announce_reason", problem)
             if not v.get("id"):
                 key = _visit_key(v)
                 if key in seen:
@@ -376,11 +375,7 @@ class VisitsSection(Section):
                 seen[key] = i
         plain = [(i, v) for i, v in enumerate(items) if not v.get("id")]
         if plain:
-            existing = set()
-            for part in chunks(sorted({v["subject"] for _, v in plain})):
-                existing |= {(s, d.isoformat(), t.strftime("%H:%M") if t else None, o) for s, d, t, o in
-                             Visit.objects.filter(subject__ref__in=part)
-                             .values_list("subject__ref", "date", "time", "outcome")}
+            existing = checks.held_visit_keys(v["subject"] for _, v in plain)
             for i, v in plain:
                 if _visit_key(v) in existing:
                     ctx.problem(f"visits[{i}]", "is already in the database (same subject, date, time and outcome)")
@@ -432,8 +427,7 @@ class VisitsSection(Section):
 
 
 def _visit_key(v: dict) -> tuple:
-    t = v.get("time")
-    return (v["subject"], v["date"], t[:5] if t else None, v["outcome"])
+    return checks.visit_key(v["subject"], v["date"], v.get("time"), v["outcome"])
 
 
 register(SubjectsSection())

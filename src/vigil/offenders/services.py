@@ -16,7 +16,7 @@ from vigil.accounts.models import Officer, rank_at_least
 from vigil.core import access_log, clock, policy
 from vigil.core.errors import AccessDenied, InputError, Superseded
 from vigil.core.scope import change_justification, officer_of
-from vigil.offenders import facts
+from vigil.offenders import checks, facts
 from vigil.offenders.calculators import CALCULATED_TOOLS
 from vigil.offenders.calculators.result import CodingError
 from vigil.offenders.models import (
@@ -41,6 +41,7 @@ from vigil.offenders.models import (
     Visit,
     VisitPlan,
 )
+from vigil.offenders.sweep import rejudge
 
 OWN_WORK = "own or team work"
 ARMS_RISK = ("sexual_preoccupation", "offence_related_sexual_interests", "access_to_children",
@@ -74,6 +75,19 @@ def _log(actor, subject: Subject, operation: str, detail: str, justification: st
                       justification=justification, detail=detail)
 
 
+def _rejudge(actor, subject: Subject, what: str) -> None:
+    """Cleared at once: after a write that changes the subject's facts, re-judge the subject inside the same
+    transaction (``offenders.sweep.rejudge``). What no longer holds closes, saying ``cleared by <what> (<who>)``;
+    what newly holds opens; the nightly sweep finds nothing left to change for this subject."""
+    officer = actor if isinstance(actor, Officer) else officer_of(actor)
+    who = f" ({officer.name})" if officer is not None else ""
+    rejudge(Subject.objects.filter(pk=subject.pk), clock.today(), cleared_by=f"cleared by {what}{who}")
+
+
+def _on(day: dt.date) -> str:
+    return f"{day:%-d %b %Y}"
+
+
 def _not_future(day: dt.date, what: str) -> None:
     if day > clock.today():
         raise InputError(f"{what} {day.isoformat()} is in the future")
@@ -97,6 +111,7 @@ def update_subject(*, actor, subject: Subject, version: int, manager: Officer | 
         raise InputError("someone else changed this subject since you opened it: reload the page to see their "
                          "change, then make yours again")
     _log(actor, subject, "alteration", "manager, MAPPA or fixed abode changed")
+    _rejudge(actor, subject, f"the change to the subject's record on {_on(clock.today())}")
     subject.refresh_from_db()
     return subject
 
@@ -125,6 +140,7 @@ def change_mode(*, actor, subject: Subject, mode: str, on: dt.date, reason: str)
         for e in Escalation.objects.filter(subject=subject, closed_on__isnull=True).exclude(
                 kind="CHILD_LINKED_TO_OFFENDER"):
             _close(e, on=max(on, e.opened_on), reason=f"subject recorded in {mode} from {on.isoformat()}")
+    _rejudge(actor, subject, f"the change of management mode to {Mode(mode).label.lower()} from {_on(on)}")
     return period
 
 
@@ -137,6 +153,7 @@ def record_notification(*, actor, subject: Subject, kind: str, on: dt.date, deta
         raise InputError("the subject was not subject to notification on that date")
     n = NotificationRecord.objects.create(subject=subject, kind=kind, on=on, detail=(detail or "").strip())
     _log(actor, subject, "collection", f"{kind} notification on {on.isoformat()} recorded")
+    _rejudge(actor, subject, f"the notification recorded for {_on(on)}")
     return n
 
 
@@ -150,6 +167,7 @@ def record_order(*, actor, subject: Subject, kind: str, start: dt.date, end: dt.
         raise InputError("the order's end is before its start")
     o = Order.objects.create(subject=subject, kind=kind, start=start, end=end, conditions=(conditions or "").strip())
     _log(actor, subject, "collection", f"{kind} from {start.isoformat()} recorded")
+    _rejudge(actor, subject, f"the order recorded from {_on(start)}")
     return o
 
 
@@ -162,6 +180,7 @@ def record_investigation_review(*, actor, subject: Subject, on: dt.date, note: s
     _not_future(on, "the review date")
     r = InvestigationReview.objects.create(subject=subject, on=on, by=_officer(actor), note=note.strip())
     _log(actor, subject, "collection", f"investigation review on {on.isoformat()}")
+    _rejudge(actor, subject, f"the investigation review on {_on(on)}")
     return r
 
 
@@ -214,8 +233,10 @@ def record_assessment(*, actor, subject: Subject, date: dt.date, risk_level: str
     _not_future(date, "the assessment date")
     if date < subject.managed_from:
         raise InputError("the assessment is dated before management began")
+    assessor = _officer(actor)
+    checks.refuse_repeated_assessment(subject=subject, day=date, assessor=assessor)
     scored = score_tools(tools, policy.current())
-    a = Assessment.objects.create(subject=subject, date=date, risk_level=risk_level, assessor=_officer(actor),
+    a = Assessment.objects.create(subject=subject, date=date, risk_level=risk_level, assessor=assessor,
                                   rationale=rationale.strip(), factors=_factors(factors), recorded_at=clock.now())
     for t in scored:
         t.assessment = a
@@ -242,6 +263,7 @@ def approve_assessment(*, actor, assessment: Assessment, on: dt.date, note: str 
     a.approved_by, a.approved_on, a.approved_at, a.approval_note = officer, on, clock.now(), (note or "").strip()
     a.save(update_fields=["approved_by", "approved_on", "approved_at", "approval_note"])
     _log(actor, a.subject, "alteration", f"risk assessment dated {a.date.isoformat()} ({a.risk_level}) approved")
+    _rejudge(actor, a.subject, f"the approval on {_on(on)} of the assessment dated {_on(a.date)}")
     return a
 
 
@@ -298,10 +320,12 @@ def record_visit(*, actor, subject: Subject, date: dt.date, time: dt.time | None
     _not_future(date, "the visit date")
     if date < subject.managed_from:
         raise InputError(f"the visit is dated before the subject was managed (from {subject.managed_from})")
+    problem = checks.announce_reason_problem(announced, announce_reason)
+    if problem:
+        raise InputError(problem)
+    checks.refuse_repeated_visit(subject=subject, day=date, time=time, outcome=outcome)
     approval = None
     if announced:
-        if len((announce_reason or "").strip()) < 5:
-            raise InputError("an announced visit needs a reason")
         level = _needs_approval(subject, date)
         if level:
             approval = (AnnouncementApproval.objects.filter(subject=subject, planned_for=date, approved=True)
@@ -322,6 +346,8 @@ def record_visit(*, actor, subject: Subject, date: dt.date, time: dt.time | None
                 v.other_officers.set(others)
             _log(actor, subject, "collection", f"visit on {date.isoformat()} recorded ({outcome}"
                                                f"{', announced' if announced else ''})")
+            at = f" at {time:%H:%M}" if time else ""
+            _rejudge(lead, subject, f"the visit on {_on(date)}{at}")
     except IntegrityError:
         if key:  # the same submission arrived twice at once: the first one won
             return Visit.objects.get(idempotency_key=key), False
@@ -413,6 +439,7 @@ def decide_escalation(*, actor, escalation: Escalation, decided_on: dt.date, opt
         e.save(update_fields=["deadline"])
     _log(actor, e.subject, "alteration", f"decision on escalation {e.kind} recorded"
                                          f"{' (resolved)' if resolves else ''}")
+    _rejudge(officer, e.subject, f"the decision of {_on(decided_on)} on the escalation")
     return d
 
 

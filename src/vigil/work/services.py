@@ -1,0 +1,101 @@
+"""Writes to tasks: hand over, claim, reassign, complete, cancel. Each is in the task's history and the access log.
+
+``hand_over`` is what a decision or a rule calls to give the next actor their task; it is idempotent for the same
+``source`` (a decision sent twice, a sweep run twice hands over once).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.db import transaction
+
+from vigil.accounts.models import Officer, Team
+from vigil.core import access_log, clock
+from vigil.core.errors import AccessDenied, InputError
+from vigil.work.models import Task, TaskEvent, TaskStatus
+
+JUSTIFICATION = "owned work: a task handed over to the officer who must act"
+
+
+def _log(actor, task: Task, detail: str) -> None:
+    access_log.record(actor=actor, operation="alteration", record_type=task.record_type, record_ids=task.record_ref,
+                      justification=JUSTIFICATION, detail=f"task '{task.title}': {detail}")
+
+
+@transaction.atomic
+def hand_over(*, source: str, kind: str, title: str, record_type: str, record_ref: str, reasons: Sequence[str],
+              due: dt.datetime, owner: Officer | None = None, team: Team | None = None, handed_over: str = "",
+              severity: str = "high", by: Officer | None = None, actor=None) -> Task:
+    """Give ``owner`` (or ``team``'s queue) a task; the same ``source`` twice gives the first task back."""
+    existing = Task.objects.filter(source=source).first()
+    if existing:
+        return existing
+    if owner is None and team is None:
+        raise InputError("a task needs an owner or a team queue")
+    reasons = [r.strip() for r in reasons if r and r.strip()]
+    if not reasons:
+        raise InputError("a task needs at least one reason a person can check")
+    now = clock.now()
+    t = Task.objects.create(source=source[:200], kind=kind, title=title[:200], reasons=reasons,
+                            handed_over=(handed_over or "").strip(), record_type=record_type, record_ref=record_ref,
+                            severity=severity, owner=owner, team=team or owner.team, due=due, created_by=by,
+                            created_at=now)
+    TaskEvent.objects.create(task=t, at=now, what="created", officer=by,
+                             detail=f"for {owner.name if owner else 'the team queue of ' + t.team.name}")
+    _log(actor or (by.user if by and by.user_id else f"system:{source.split(':')[0]}"), t,
+         f"handed to {owner.ref if owner else 'team ' + t.team.ref}")
+    return t
+
+
+def _locked(task: Task) -> Task:
+    t = Task.objects.select_for_update(of=("self",)).select_related("owner", "team").get(pk=task.pk)
+    if t.status != TaskStatus.OPEN:
+        raise InputError(f"this task is already {t.status} ({t.closed_at:%-d %b %Y %H:%M})")
+    return t
+
+
+@transaction.atomic
+def claim(*, actor, officer: Officer, task: Task) -> Task:
+    t = _locked(task)
+    if t.owner_id is not None:
+        raise InputError(f"{t.owner.name} already holds this task")
+    if t.team_id != officer.team_id:
+        raise AccessDenied("only a member of the team may claim a task in its queue")
+    t.owner = officer
+    t.save(update_fields=["owner"])
+    TaskEvent.objects.create(task=t, at=clock.now(), what="claimed", officer=officer)
+    _log(actor, t, f"claimed by {officer.ref}")
+    return t
+
+
+@transaction.atomic
+def reassign(*, actor, officer: Officer, task: Task, to: Officer, reason: str) -> Task:
+    if len((reason or "").strip()) < 5:
+        raise InputError("say why the task is reassigned")
+    t = _locked(task)
+    if to.pk == t.owner_id:
+        raise InputError(f"{to.name} already holds this task")
+    before = t.owner.ref if t.owner else "the team queue"
+    t.owner = to
+    t.save(update_fields=["owner"])
+    TaskEvent.objects.create(task=t, at=clock.now(), what="reassigned", officer=officer,
+                             detail=f"from {before} to {to.ref}: {reason.strip()}")
+    _log(actor, t, f"reassigned from {before} to {to.ref}")
+    return t
+
+
+@transaction.atomic
+def close(*, actor, officer: Officer, task: Task, outcome: str, done: bool = True) -> Task:
+    """Done (or cancelled) with its outcome, by the holder or someone senior enough to reassign it."""
+    if len((outcome or "").strip()) < 5:
+        raise InputError("record the outcome")
+    t = _locked(task)
+    if t.owner_id not in (None, officer.pk) and t.team_id != officer.team_id:
+        raise AccessDenied("only the holder or their team closes this task")
+    t.status = TaskStatus.DONE if done else TaskStatus.CANCELLED
+    t.outcome, t.closed_at = outcome.strip(), clock.now()
+    t.save(update_fields=["status", "outcome", "closed_at"])
+    TaskEvent.objects.create(task=t, at=t.closed_at, what=t.status, officer=officer, detail=t.outcome)
+    _log(actor, t, f"{t.status}: {t.outcome[:200]}")
+    return t

@@ -1,0 +1,78 @@
+"""Owned work: an officer's alerts, escalations and tasks in one queue, most urgent first; tasks handed over once,
+claimed, reassigned with a reason and closed with an outcome, each step in the history and the access log."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.core.management import call_command
+
+from tests.offenders.factories import seed_case
+from vigil.core.errors import AccessDenied, InputError
+from vigil.core.models import AccessLogEntry
+from vigil.offenders.models import Escalation
+from vigil.sweep.engine import run_sweep
+from vigil.work import services
+from vigil.work.models import Task
+from vigil.work.queue import work_for
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2024, 8, 15)
+DUE = dt.datetime(2024, 8, 16, 17, 0, tzinfo=dt.UTC)
+
+
+def _task(org, **kw):
+    kw.setdefault("owner", org.officers["senior_officer"])
+    return services.hand_over(source="test:1", kind="s96b_application", title="Apply for a s.96B warrant",
+                              record_type="subject", record_ref="S1", reasons=["two failed visits"], due=DUE,
+                              handed_over="DI decided: apply; the subject has not been seen since 2017",
+                              by=org.officers["supervisor"], **kw)
+
+
+def test_the_queue_holds_alerts_escalations_and_tasks_most_urgent_first(org, capsys):
+    seed_case(org)
+    run_sweep(TODAY)
+    esc = Escalation.objects.filter(closed_on__isnull=True, owner__isnull=False).first()
+    owner = esc.owner
+    _task(org, owner=owner)
+    items = work_for(owner)
+    kinds = {i.kind for i in items}
+    assert {"escalation", "task"} <= kinds
+    assert [i.sort_key()[0] for i in items] == sorted(i.sort_key()[0] for i in items)  # critical first
+    task = next(i for i in items if i.kind == "task")
+    assert "handed over: DI decided: apply; the subject has not been seen since 2017" in task.reasons
+    call_command("work", owner.ref, "--json")
+    listed = json.loads(capsys.readouterr().out)
+    assert [(x["kind"], x["record"], x["title"]) for x in listed] == [(i.kind, i.record, i.title) for i in items]
+    assert all(set(x) >= {"kind", "record", "title", "due", "reasons"} for x in listed)
+    assert AccessLogEntry.objects.filter(record_type="officer", record_id=owner.ref, operation="consultation").exists()
+
+
+def test_an_unknown_officer_is_one_line_exit_2(capsys):
+    with pytest.raises(SystemExit) as exc:
+        call_command("work", "O-NOBODY")
+    assert exc.value.code == 2 and "'O-NOBODY' is not an officer" in capsys.readouterr().err
+
+
+def test_a_task_is_handed_over_once_claimed_reassigned_and_closed_with_its_history(org):
+    first = _task(org, owner=None, team=org.teams["om"])
+    assert _task(org, owner=None, team=org.teams["om"]).pk == first.pk and Task.objects.count() == 1
+    om, ds, outsider = org.officers["offender_manager"], org.officers["supervisor"], org.officers["investigator"]
+    assert any(i.kind == "task" and i.owner is None for i in work_for(om))  # in the team's queue
+    with pytest.raises(AccessDenied):
+        services.claim(actor=outsider.user, officer=outsider, task=first)
+    services.claim(actor=om.user, officer=om, task=first)
+    with pytest.raises(InputError, match="already holds"):
+        services.claim(actor=ds.user, officer=ds, task=first)
+    with pytest.raises(InputError, match="say why"):
+        services.reassign(actor=ds.user, officer=ds, task=first, to=ds, reason="")
+    services.reassign(actor=ds.user, officer=ds, task=first, to=ds, reason="DC on leave this week")
+    services.close(actor=ds.user, officer=ds, task=first, outcome="warrant applied for at the magistrates")
+    with pytest.raises(InputError, match="already done"):
+        services.close(actor=ds.user, officer=ds, task=first, outcome="again")
+    t = Task.objects.get()
+    assert [e.what for e in t.events.all()] == ["created", "claimed", "reassigned", "done"]
+    assert "DC on leave this week" in t.events.get(what="reassigned").detail
+    assert not work_for(ds)
+    assert AccessLogEntry.objects.filter(record_type="subject", record_id="S1", detail__contains="task").count() == 4
