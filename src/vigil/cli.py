@@ -16,6 +16,7 @@ COMMANDS = {
     "sweep": "evaluate every rule as of a date and print the open alerts",
     "alerts": "the open alerts as they stand now, without sweeping (--owner OFFICER, --json)",
     "work": "an officer's open work items, most urgent first: alerts they own, escalations, tasks (--json)",
+    "notify": "email each officer that work is waiting (no personal data); --digest for the daily digest",
     "generate": "write realistic synthetic data (--scale small|london|national --seed N)",
     "audit": "the access log: 'audit verify' checks its signed chain and checkpoints; 'audit checkpoint'",
     "user": "accounts: 'user add' provisions a login for an officer",

@@ -17,9 +17,10 @@ pytestmark = pytest.mark.django_db
 def test_user_add_reads_the_password_from_the_environment(org, monkeypatch, capsys):
     o = factories.officer(org.teams["om"], roles=["offender_manager"], ref="O-NEW")
     monkeypatch.setenv("VIGIL_PASSWORD", "a-long-and-unusual-passphrase")
-    call_command("user", "add", "newcomer", "--officer", "O-NEW")
+    call_command("user", "add", "newcomer", "--officer", "O-NEW", "--email", "newcomer@vigil.example")
     o.refresh_from_db()
     assert o.user.username == "newcomer" and o.user.check_password("a-long-and-unusual-passphrase")
+    assert o.user.email == "newcomer@vigil.example"  # where notices of waiting work go
     assert AccessLogEntry.objects.filter(record_type="officer", record_id="O-NEW", operation="collection").exists()
 
 
@@ -36,6 +37,8 @@ def test_user_add_reads_the_password_from_stdin(org, monkeypatch):
     (["user", "add", "x", "--officer", "NOPE"], "a-long-and-unusual-passphrase", "officer 'NOPE' does not exist"),
     (["user", "add", "x", "--officer", "O-W"], "short", "password refused"),
     (["user", "add", "offender_manager", "--officer", "O-W"], "a-long-and-unusual-passphrase", "is taken"),
+    (["user", "add", "x", "--officer", "O-W", "--email", "not an address"], "a-long-and-unusual-passphrase",
+     "'not an address' is not an email address"),
 ])
 def test_user_add_refusals_are_one_line_and_exit_2(org, monkeypatch, capsys, args, env, message):
     factories.officer(org.teams["om"], roles=["offender_manager"], ref="O-W")

@@ -62,3 +62,22 @@ def test_rejudging_one_subject_leaves_the_others_alone(org):
     assert counts["closed"] >= 2
     assert set(Alert.objects.filter(entity_id="S2", status="open").values_list("pk", flat=True)) == theirs
     assert set(other.escalations.values_list("pk", "closed_on")) == their_escalations
+
+
+def test_an_imported_visit_clears_the_alert_in_the_imports_transaction(org, tmp_path):
+    import json
+
+    from django.core.management import call_command
+
+    seed_case(org)
+    run_sweep(TODAY)
+    assert _open("VISIT_OVERDUE").exists()
+    doc = {"format": "vigil-interchange/1", "visits": [
+        {"id": "V-IMPORTED-1", "subject": "S1", "date": "2024-08-14", "outcome": "seen_at_home",
+         "announced": False}]}
+    f = tmp_path / "late-visits.json"
+    f.write_text(json.dumps(doc))
+    call_command("vigil_import", str(f))
+    closed = Alert.objects.get(code="VISIT_OVERDUE", entity_id="S1")
+    assert closed.status == "closed" and closed.closed_reason.startswith("cleared by the import of ")
+    assert "late-visits.json" in closed.closed_reason

@@ -35,7 +35,8 @@ def as_of(url):
 def test_the_subject_page_shows_the_timeline_and_logs_the_consultation(org, seed, login, django_assert_max_num_queries):
     run_sweep(TODAY)
     client = login(org.user("offender_manager"))
-    with django_assert_max_num_queries(55):  # with the access-log entries for the subject and its person record
+    with django_assert_max_num_queries(56):  # with the access-log entries for the subject and its person record,
+        # and the count of open work items beside "Work queue" (one query)
         r = client.get(as_of("/offenders/subjects/S1/"))
     assert r.status_code == 200
     html = r.content.decode()
@@ -50,7 +51,8 @@ def test_the_subject_page_query_count_does_not_grow_with_visits(org, seed, login
     for i in range(60):
         visit(seed, D(2020, 1, 1) + dt.timedelta(days=7 * i), "no_reply")
     client = login(org.user("offender_manager"))
-    with django_assert_max_num_queries(55):  # with the access-log entries for the subject and its person record
+    with django_assert_max_num_queries(56):  # with the access-log entries for the subject and its person record,
+        # and the count of open work items beside "Work queue" (one query)
         assert client.get(as_of("/offenders/subjects/S1/")).status_code == 200
 
 

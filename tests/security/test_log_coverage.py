@@ -232,7 +232,7 @@ def _admin_lists() -> list[str]:
 
 def _pages_with_records():
     """Records some pages show only once someone has acted: a previewed batch allocation (the allocation
-    manager's) and a break-glass awaiting review (an offender manager opened a subject)."""
+    manager's), a break-glass awaiting review (an offender manager opened a subject) and a task handed over."""
     from vigil.core import clock
     from vigil.core.models import BreakGlass
     from vigil.investigations.services import plan_batch
@@ -245,6 +245,13 @@ def _pages_with_records():
     BreakGlass.objects.create(user=users["om"], record_type="subject", record_id=other.ref, reason_code="other",
                               reason_text="a call from the public about this subject's address today",
                               at=now, expires_at=now + dt.timedelta(hours=1))
+    # A task handed to the offender manager (a decision's next step): the work queue links to its page.
+    from vigil.work.services import hand_over
+
+    mine = Subject.objects.filter(manager=users["om"].officer).order_by("ref").first() or other
+    hand_over(source="log-coverage:1", kind="follow_up", title="Follow up the failed visit", record_type="subject",
+              record_ref=mine.ref, reasons=[f"two failed visits to {mine.ref}"], owner=users["om"].officer,
+              due=now + dt.timedelta(days=1), handed_over="the decider's rationale")
 
 
 def _personas():

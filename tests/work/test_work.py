@@ -24,7 +24,7 @@ DUE = dt.datetime(2024, 8, 16, 17, 0, tzinfo=dt.UTC)
 
 def _task(org, **kw):
     kw.setdefault("owner", org.officers["senior_officer"])
-    return services.hand_over(source="test:1", kind="s96b_application", title="Apply for a s.96B warrant",
+    return services.hand_over(source="test:1", kind="follow_up", title="Follow up the failed visits",
                               record_type="subject", record_ref="S1", reasons=["two failed visits"], due=DUE,
                               handed_over="DI decided: apply; the subject has not been seen since 2017",
                               by=org.officers["supervisor"], **kw)
@@ -76,3 +76,66 @@ def test_a_task_is_handed_over_once_claimed_reassigned_and_closed_with_its_histo
     assert "DC on leave this week" in t.events.get(what="reassigned").detail
     assert not work_for(ds)
     assert AccessLogEntry.objects.filter(record_type="subject", record_id="S1", detail__contains="task").count() == 4
+
+
+def test_a_s96b_decision_hands_the_application_to_the_named_superintendent_with_the_rationale(org, monkeypatch):
+    from tests import factories
+    from vigil.offenders import services as offenders
+
+    monkeypatch.setenv("VIGIL_TODAY", TODAY.isoformat())
+    seed_case(org)
+    run_sweep(TODAY)
+    e = Escalation.objects.get(kind="S96B_WARRANT_CONSIDERATION")
+    supt = factories.officer(org.teams["om"], rank="Supt", roles=["senior_officer"], name="Supt Ada Gray",
+                             username="supt")
+    rationale = "two failed attempts and a new partner with children: a warrant is needed now"
+    d = offenders.decide_escalation(actor=e.owner.user, escalation=e, decided_on=TODAY,
+                                    options=["s96b_warrant_application", "safeguarding_referral"],
+                                    rationale=rationale, next_review=TODAY + dt.timedelta(days=7), applicant=supt)
+    application = Task.objects.get(kind="s96b_application")
+    assert application.owner == supt and application.source == f"escalation-decision:{d.pk}:s96b"
+    assert application.handed_over == rationale and application.severity == "critical"
+    assert application.due == d.recorded_at + dt.timedelta(hours=48)
+    assert any("decided on 15 Aug 2024: Apply for a s.96B warrant" in r for r in application.reasons)
+    item = next(i for i in work_for(supt) if i.kind == "task")
+    assert f"handed over: {rationale}" in item.reasons and item.record == "subject S1"
+    referral = Task.objects.get(kind="safeguarding_referral")
+    assert referral.owner == Escalation.objects.get(pk=e.pk).subject.manager
+    assert referral.due == d.recorded_at + dt.timedelta(hours=24)
+    assert [ev.what for ev in application.events.all()] == ["created"]
+
+
+def test_an_assessment_waits_in_the_supervisors_queue_until_approved(org, monkeypatch):
+    from vigil.offenders import services as offenders
+
+    monkeypatch.setenv("VIGIL_TODAY", TODAY.isoformat())
+    s = seed_case(org)
+    om, ds = org.officers["offender_manager"], org.officers["supervisor"]
+    a = offenders.record_assessment(actor=om.user, subject=s, date=TODAY, risk_level="very_high",
+                                    rationale="new intelligence of contact with children through a partner")
+    waiting = [i for i in work_for(ds) if i.kind == "approval"]
+    assert [(i.title, i.record, i.severity) for i in waiting] == [("Approve the risk assessment", "subject S1", "high")]
+    assert waiting[0].link == f"/offenders/assessments/{a.pk}/approve/"
+    assert not [i for i in work_for(om) if i.kind == "approval"]  # the assessor does not approve their own
+    offenders.approve_assessment(actor=ds.user, assessment=a, on=TODAY)
+    assert not [i for i in work_for(ds) if i.kind == "approval"]
+
+
+def test_the_count_beside_work_queue_is_one_query_and_agrees_with_the_queue(org, monkeypatch,
+                                                                            django_assert_num_queries):
+    from vigil.offenders import services as offenders
+    from vigil.work.registry import open_count
+
+    monkeypatch.setenv("VIGIL_TODAY", TODAY.isoformat())
+    s = seed_case(org)
+    run_sweep(TODAY)
+    _task(org, owner=None, team=org.teams["om"])
+    offenders.record_assessment(actor=org.user("offender_manager"), subject=s, date=TODAY, risk_level="high",
+                                rationale="a new partner with two children under ten")
+    for key in ("offender_manager", "supervisor", "senior_officer", "investigator"):
+        o = org.officers[key]
+        o.role_names  # noqa: B018 - the roles are read once per request, before the count
+        with django_assert_num_queries(1):
+            n = open_count(o)
+        assert n == len(work_for(o)), key
+    assert open_count(org.officers["supervisor"]) >= 2  # the team's task and the assessment to approve

@@ -13,6 +13,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
 from vigil.accounts import links, mfa
@@ -86,7 +87,7 @@ def end_sessions(user, keep: str | None = None) -> int:
 # --- provisioning and links ------------------------------------------------------------------------------------
 
 def add_user(*, username: str, officer_ref: str, password: str | None = None, actor: str = "system:user-add",
-             validate: bool = True):
+             validate: bool = True, email: str = ""):
     """A login for an officer. Returns ``(user, token)``: the token of the one-time link through which they set
     their password (when none is given) and enrol their authenticator."""
     User = get_user_model()
@@ -108,8 +109,14 @@ def add_user(*, username: str, officer_ref: str, password: str | None = None, ac
             validate_password(password, User(username=username))
         except ValidationError as exc:
             raise InputError("password refused: " + " ".join(exc.messages)) from None
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise InputError(f"{email[:80]!r} is not an email address") from None
     with transaction.atomic():
-        user = User.objects.create_user(username=username, password=password)  # None: an unusable password
+        user = User.objects.create_user(username=username, password=password, email=email)  # None: unusable
         officer.user = user
         officer.save(update_fields=["user"])
         purpose = LinkPurpose.ACTIVATE if password is None else LinkPurpose.ENROL

@@ -14,6 +14,10 @@ Environment variables:
   default ``VIGIL_VAR_DIR/audit.keys``, made on first use.
 - ``VIGIL_AUDIT_WITNESS``: where the log's checkpoints go: a file path and/or ``syslog``, comma-separated;
   default ``VIGIL_VAR_DIR/audit-witness.jsonl``. ``VIGIL_AUDIT_CHECKPOINT_SECONDS``: how often (default 300).
+- ``VIGIL_EMAIL_HOST``, ``VIGIL_EMAIL_PORT`` (default 587; 465 means implicit TLS), ``VIGIL_EMAIL_USER``,
+  ``VIGIL_EMAIL_PASSWORD``, ``VIGIL_EMAIL_FROM``: the SMTP relay for notices of owned work (production, TLS
+  always); elsewhere emails are files under ``VIGIL_VAR_DIR/mail/``. ``VIGIL_BASE_URL``: the address people open
+  Vigil at, for the link in a notice (ADR 0019).
 """
 from __future__ import annotations
 
@@ -241,6 +245,25 @@ STATIC_URL = "static/"
 STATIC_ROOT = os.environ.get("VIGIL_STATIC_ROOT") or None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Email: notices of owned work (work/notices.py, ADR 0019). A notice says only that there is work and where; the
+# relay still gets TLS and a login. Outside production emails are written as files (tests use pytest-django's locmem).
+VIGIL_BASE_URL = os.environ.get("VIGIL_BASE_URL", "" if VIGIL_PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
+DEFAULT_FROM_EMAIL = os.environ.get("VIGIL_EMAIL_FROM", "vigil@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_SUBJECT_PREFIX = ""
+EMAIL_TIMEOUT = 30
+if VIGIL_PRODUCTION:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ.get("VIGIL_EMAIL_HOST", "localhost")
+    EMAIL_PORT = int(os.environ.get("VIGIL_EMAIL_PORT", 587))
+    EMAIL_HOST_USER = os.environ.get("VIGIL_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("VIGIL_EMAIL_PASSWORD", "")
+    EMAIL_USE_SSL = EMAIL_PORT == 465  # implicit TLS; otherwise STARTTLS
+    EMAIL_USE_TLS = not EMAIL_USE_SSL
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 VIGIL_IMPORT_MAX_BYTES = int(os.environ.get("VIGIL_IMPORT_MAX_BYTES", 200 * 1024 * 1024))

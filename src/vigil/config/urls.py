@@ -18,6 +18,7 @@ urlpatterns = [
     path("standards/", include("vigil.standards.urls")),
     path("missing/", include("vigil.missing.urls")),
     path("assurance/", include("vigil.assurance.urls")),
+    path("work/", include("vigil.work.urls")),
     path("api/", include("vigil.web.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(custom_settings={"POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums", "vigil.core.api.error_responses"]}), name="api-schema"),

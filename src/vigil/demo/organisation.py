@@ -154,7 +154,7 @@ def demo_logins(ctx: GenerateContext) -> None:
         officer = candidates.order_by("team_id", "pk").first()
         if officer is None:
             continue
-        user = User.objects.create(username=username, password=password)
+        user = User.objects.create(username=username, password=password, email=f"{username}@vigil.example")
         officer.user = user
         officer.save(update_fields=["user"])
         logins.append((username, officer.ref, officer.name, description))

@@ -30,6 +30,11 @@ class Section:
         """Write the items (inside the import's transaction). Items are valid."""
         raise NotImplementedError
 
+    def touched(self, items: list[dict]) -> dict[str, set[str]]:
+        """The records these items changed, by record type ("subject", "person", "crime"), re-judged at once
+        after the import (docs/adr/0018)."""
+        return {}
+
     def export(self, ctx) -> Iterator[dict[str, Any]]:
         """Yield this section's records in interchange form."""
         return iter(())

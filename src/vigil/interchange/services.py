@@ -21,6 +21,7 @@ from vigil.core import access_log, clock
 from vigil.core.errors import InputError
 from vigil.interchange import registry
 from vigil.interchange.schema import _fmt, check, refs
+from vigil.sweep.registry import rejudge
 
 FORMAT = "vigil-interchange/1"
 
@@ -250,6 +251,7 @@ def import_document(doc: dict, *, actor: Any = "system:import", source: str = ""
     if ctx.problems:
         raise ImportRefused(f"{len(ctx.problems)} problem(s); nothing was imported", ctx.problems)
     counts: dict[str, int] = {}
+    touched: dict[str, set[str]] = {}
     digest = hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:16]
     with transaction.atomic():
         for s in registry.sections():
@@ -263,6 +265,12 @@ def import_document(doc: dict, *, actor: Any = "system:import", source: str = ""
                 justification="bulk import of an interchange document",
                 detail=f"{len(items)} {s.name} record(s) collected from {source or 'a document'}",
             )
+            for record_type, refs in s.touched(items).items():
+                touched.setdefault(record_type, set()).update(refs)
+        # Cleared at once: the records the import changed are re-judged in its transaction (docs/adr/0018).
+        for record_type, refs in sorted(touched.items()):
+            rejudge(record_type, refs, clock.today(),
+                    cleared_by=f"cleared by the import of {printable_name(source) if source else 'a document'}")
     return counts
 
 

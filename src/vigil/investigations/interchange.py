@@ -84,6 +84,9 @@ class CrimesSection(Section):
                 if not override["rationale"].strip():
                     ctx.problem(f"{at}.override.rationale", "must not be empty")
 
+    def touched(self, items):
+        return {"crime": {i["id"] for i in items}}
+
     def load(self, items, ctx):
         teams = dict(Team.objects.filter(ref__in={i["team"] for i in items}).values_list("ref", "pk"))
         officer_refs = {i["allocated_to"] for i in items if i.get("allocated_to")} | {

@@ -32,6 +32,20 @@ OVERRIDE_MIN_RANK = "DS"
 MIN_RATIONALE = 15
 
 
+def _on(day: dt.date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _rejudge(actor, crimes, what: str) -> None:
+    """Cleared at once: re-judge the crimes a write changed, and their officers' workloads, in the same
+    transaction (``investigations.sweep.rejudge``); what no longer holds closes saying ``cleared by <what>``."""
+    from vigil.investigations.sweep import rejudge
+
+    officer = getattr(actor, "officer", None) if not isinstance(actor, str) else None
+    who = f" ({officer.name})" if officer is not None else ""
+    rejudge(crimes, clock.today(), cleared_by=f"cleared by {what}{who}"[:300])
+
+
 class NeedsOverride(InputError):
     """The officer is not eligible: only a supervisor's override with a rationale allocates them."""
 
@@ -146,6 +160,8 @@ def allocate(*, actor, crime: Crime, officer_ref: str, on: dt.date, rationale: s
         detail += f"; supervisor override: {'; '.join(reasons)}"
     access_log.record(actor=actor, operation="alteration", record_type="crime", record_ids=crime.ref,
                       justification="allocation of an investigation", detail=detail)
+    if batch is None:
+        _rejudge(actor, Crime.objects.filter(pk=crime.pk), f"the allocation to {officer.name} on {_on(on)}")
     return allocation
 
 
@@ -166,6 +182,7 @@ def close_crime(*, actor, crime: Crime, on: dt.date) -> Crime:
     crime.save(update_fields=["closed_on"])
     access_log.record(actor=actor, operation="alteration", record_type="crime", record_ids=crime.ref,
                       justification="investigation closed", detail=f"closed on {on}")
+    _rejudge(actor, Crime.objects.filter(pk=crime.pk), f"the closing of the investigation on {_on(on)}")
     return crime
 
 
@@ -273,6 +290,7 @@ def apply_batch(*, actor, run_id: int, pol=None) -> BatchRun:
     Crime.objects.bulk_update(left, ["escalated_on", "escalated_to", "unallocated_reason"], batch_size=2000)
     opened = open_alerts(list(unallocated_findings(rules, chain, as_of, pol,
                                                    Crime.objects.filter(pk__in=[c.pk for c in left]))), as_of)
+    _rejudge(actor, Crime.objects.filter(pk__in=[a.crime_id for a in rows]), f"batch allocation #{run.pk}")
     run.applied_at, run.applied_by = clock.now(), actor
     run.outcome = {"allocated": len(rows), "skipped": skipped, "escalated": len(left), "alerts_opened": opened}
     run.save(update_fields=["applied_at", "applied_by", "outcome"])

@@ -35,7 +35,7 @@ from vigil.investigations.rules import (
 )
 from vigil.investigations.selectors import crime_from_values, crime_values, officer_facts, unallocated
 from vigil.sweep.catalogue import default_severity
-from vigil.sweep.registry import Finding, SweepContext, rule_set
+from vigil.sweep.registry import Finding, SweepContext, rejudger, rule_set
 
 
 class CommandChain:
@@ -152,3 +152,42 @@ def unallocated_findings(rules, chain, as_of, pol, crimes=None):
         yield Finding("CRIME_UNALLOCATED", severity, "crime", c.ref, since, tuple(reasons),
                       chain.inspector(c.team_id, c.borough_id), c.team_id)
 
+
+
+CRIME_CODES = {"RESTRICTED_OFFICER_ALLOCATED", "CRIME_BELOW_REQUIRED_LEVEL", "CRIME_UNALLOCATED"}
+
+
+def rejudge(crimes, as_of: dt.date, *, cleared_by: str, officers=()) -> dict[str, int]:
+    """Re-judge some crimes (a queryset) after a write, inside the writer's transaction: their allocation and
+    unallocated alerts, and the workload of every officer who holds or held them (and of ``officers``, primary
+    keys: an officer whose restriction changed). What no longer holds closes, ``cleared_by`` saying why; what newly
+    holds opens. A handful of queries, whatever the number of crimes (a batch re-judges all of its crimes at once).
+    The re-weighing of workloads after a policy change is left to the sweep."""
+    from vigil.core import policy
+    from vigil.sweep.engine import reconcile
+
+    pol = policy.current()
+    rules, chain = CrimeRules(pol), CommandChain()
+    crime_pks = list(crimes.values_list("pk", flat=True))
+    crime_refs = set(crimes.values_list("ref", flat=True))
+    officer_pks = set(Allocation.objects.filter(crime_id__in=crime_pks).values_list("officer_id", flat=True))
+    officer_pks |= set(officers)
+    rows = list(Allocation.objects.filter(current_on(as_of), open_on(as_of, "crime__"))
+                .filter(Q(crime_id__in=crime_pks) | Q(officer_id__in=officer_pks))
+                .values("id", "crime_id", "officer_id", "start", "override_by_id", "units", *crime_values("crime__")))
+    facts = officer_facts(as_of, rules, Officer.objects.filter(pk__in=officer_pks))
+    crime_findings = [f for f in (*_allocation_findings(rows, facts, rules, chain, as_of, pol),
+                                  *unallocated_findings(rules, chain, as_of, pol, crimes=crimes))
+                      if f.entity_id in crime_refs]
+    counts = reconcile(as_of, crime_findings, CRIME_CODES, entities=("crime", crime_refs), cleared_by=cleared_by)
+    officer_refs = set(Officer.objects.filter(pk__in=officer_pks).values_list("ref", flat=True))
+    more = reconcile(as_of, list(_overload_findings(rows, facts, chain, pol)), {"OFFICER_OVERLOADED"},
+                     entities=("officer", officer_refs), cleared_by=cleared_by)
+    return {k: counts[k] + more[k] for k in counts}
+
+
+@rejudger("crime")
+def _rejudge_refs(refs, as_of: dt.date, *, cleared_by: str) -> dict[str, int]:
+    from vigil.investigations.models import Crime
+
+    return rejudge(Crime.objects.filter(ref__in=refs), as_of, cleared_by=cleared_by)

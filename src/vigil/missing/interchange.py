@@ -140,6 +140,9 @@ class MissingEpisodesSection(Section):
                 if when and (not returned or when < returned):
                     ctx.problem(f"{p}.{key}", "must be at or after 'returned'")
 
+    def touched(self, items):
+        return {"person": {e["child"] for e in items}}
+
     def load(self, items, ctx):
         person_refs = {e["child"] for e in items} | {r for e in items for r in e.get("found_with") or []} | {
             e["reported_by"] for e in items if e.get("reported_by")}

@@ -42,6 +42,24 @@ def _log(actor, operation: str, episode: MissingEpisode, detail: str, justificat
                       justification=justification, detail=detail)
 
 
+def _rejudge(actor, child: Person, what: str) -> None:
+    """Cleared at once: after a write that changes a child's facts, re-judge the child inside the same transaction
+    (``missing.sweep.rejudge``); what no longer holds closes, saying ``cleared by <what> (<who>)``."""
+    from vigil.missing.sweep import rejudge
+
+    officer = officer_of(actor)
+    who = f" ({officer.name})" if officer is not None else ""
+    rejudge([child.pk], clock.today(), cleared_by=f"cleared by {what}{who}"[:300])
+
+
+def _at(moment: dt.datetime) -> str:
+    """"1 Dec 2026 at 18:40" (UK time), as the cleared alert says it."""
+    from django.utils import timezone
+
+    local = timezone.localtime(moment)
+    return f"{local.day} {local:%b %Y} at {local:%H:%M}"
+
+
 def _text(value: str | None, what: str, minimum: int = 0) -> str:
     value = (value or "").strip()
     if len(value) < minimum:
@@ -115,6 +133,7 @@ def report_episode(*, actor, child: Person, reported_at: dt.datetime, last_seen_
         reported_by_text=(reported_by_text or "").strip()[:200],
         team=team or (officer.team if officer else None), coordinator=coordinator or officer)
     _log(actor, "collection", ep, f"missing episode reported for child {child.ref}")
+    _rejudge(actor, child, f"the missing report on {_at(reported_at)}")
     return ep
 
 
@@ -172,6 +191,7 @@ def record_screening(*, actor, episode: MissingEpisode, stage: str, at: dt.datet
                                  screened_by=officer_of(actor), referral_at=referral_at,
                                  referral_to=(referral_to or "").strip()[:200])
     _log(actor, "collection", episode, f"exploitation screening at {stage}: {len(chosen)} indicator(s)")
+    _rejudge(actor, episode.child, f"the screening on {_at(at)}")
     return s
 
 
@@ -188,6 +208,7 @@ def record_referral(*, actor, screening: Screening, at: dt.datetime, to: str) ->
     screening.referral_at, screening.referral_to = at, _text(to, "referred to")[:200]
     screening.save(update_fields=["referral_at", "referral_to"])
     _log(actor, "disclosure", screening.episode, f"referral to {screening.referral_to}")
+    _rejudge(actor, screening.episode.child, f"the referral on {_at(at)}")
     return screening
 
 
@@ -222,6 +243,7 @@ def record_return(*, actor, episode: MissingEpisode, returned_at: dt.datetime, f
                   actor=_actor_name(actor))
     links.raise_alerts_now(OffenderLink.objects.filter(episode=episode, holds=True)
                            .values_list("subject_ref", flat=True), as_of or local_date(returned_at))
+    _rejudge(actor, episode.child, f"the return on {_at(returned_at)}")
     return episode
 
 
@@ -242,6 +264,7 @@ def record_prevention_interview(*, actor, episode: MissingEpisode, at: dt.dateti
     episode.prevention_interview_at = at
     episode.save(update_fields=["prevention_interview_at"])
     _log(actor, "alteration", episode, "prevention (safe and well) interview recorded")
+    _rejudge(actor, episode.child, f"the prevention interview on {_at(at)}")
     return episode
 
 
@@ -251,6 +274,7 @@ def record_return_interview(*, actor, episode: MissingEpisode, at: dt.datetime, 
     episode.return_interview_at, episode.return_interview_note = at, (note or "").strip()
     episode.save(update_fields=["return_interview_at", "return_interview_note"])
     _log(actor, "alteration", episode, "independent return home interview offered")
+    _rejudge(actor, episode.child, f"the return home interview on {_at(at)}")
     return episode
 
 
@@ -263,6 +287,7 @@ def record_strategy_meeting(*, actor, child: Person, held_at: dt.datetime, atten
                                        recorded_by=officer_of(actor))
     access_log.record(actor=actor, operation="collection", record_type="person", record_ids=child.ref,
                       justification=WORK, detail="repeat-missing strategy meeting recorded")
+    _rejudge(actor, child, f"the strategy meeting on {_at(held_at)}")
     return m
 
 

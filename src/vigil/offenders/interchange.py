@@ -124,6 +124,9 @@ class SubjectsSection(Section):
             if s["kind"] == "registered_offender" and not n.get("start") and n:
                 ctx.problem(f"subjects[{i}].notification.start", "a registered offender's notification needs a start")
 
+    def touched(self, items):
+        return {"subject": {i["id"] for i in items}}
+
     def load(self, items, ctx):
         people = _pks(Person, {i["person"] for i in items}, ctx.pks.get("people"))
         teams = _pks(Team, {i["team"] for i in items}, ctx.pks.get("teams"))
@@ -285,6 +288,9 @@ class AssessmentsSection(Section):
             if checks.assessment_key(a["subject"], a["date"], a["assessor"]) in existing:
                 ctx.problem(f"assessments[{i}]", "is already in the database (same subject, date and assessor)")
 
+    def touched(self, items):
+        return {"subject": {i["subject"] for i in items}}
+
     def load(self, items, ctx):
         subjects = _pks(Subject, {a["subject"] for a in items}, ctx.pks.get("subjects"))
         officers = _pks(Officer, {a["assessor"] for a in items} | {a["approved_by"] for a in items
@@ -379,6 +385,9 @@ class VisitsSection(Section):
             for i, v in plain:
                 if _visit_key(v) in existing:
                     ctx.problem(f"visits[{i}]", "is already in the database (same subject, date, time and outcome)")
+
+    def touched(self, items):
+        return {"subject": {i["subject"] for i in items}}
 
     def load(self, items, ctx):
         subjects = _pks(Subject, {v["subject"] for v in items}, ctx.pks.get("subjects"))

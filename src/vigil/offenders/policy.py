@@ -42,6 +42,10 @@ define("escalations.owner_rank.WHEREABOUTS_UNKNOWN", "DI", "lowest rank that own
 define("escalations.owner_rank.VISIT_OVERDUE", "DS", "lowest rank that owns it (the team's supervisor)", S1)
 define("escalations.owner_rank.CHILD_LINKED_TO_OFFENDER", "DI", "lowest rank that owns it (docs/adr/0102)")
 define("escalations.s96b_applicant_rank", "Supt", "s.96B applications are made by this rank or above", S1)
+define("escalations.s96b_application_hours", 48,
+       "hours the named applicant has to make a decided s.96B application: their task's due time (docs/adr/0018)")
+define("escalations.safeguarding_referral_hours", 24,
+       "a safeguarding referral chosen in an escalation decision is due within this many hours", S1)
 
 # Risk assessment
 define("assessments.first_due_days", 28, "first assessment due within this many days of management start", S1)

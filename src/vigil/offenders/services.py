@@ -439,8 +439,29 @@ def decide_escalation(*, actor, escalation: Escalation, decided_on: dt.date, opt
         e.save(update_fields=["deadline"])
     _log(actor, e.subject, "alteration", f"decision on escalation {e.kind} recorded"
                                          f"{' (resolved)' if resolves else ''}")
+    _hand_over_next_steps(officer, e, d, pol)
     _rejudge(officer, e.subject, f"the decision of {_on(decided_on)} on the escalation")
     return d
+
+
+def _hand_over_next_steps(officer: Officer, e: Escalation, d: EscalationDecision, pol) -> None:
+    """A decision that names the next actor gives them their task, carrying the decider's rationale: the s.96B
+    application to the named applicant; a safeguarding referral to the subject's manager (``vigil.work``)."""
+    from vigil.work.services import hand_over
+
+    decided = (f"{officer.rank} {officer.name} decided on {_on(d.decided_on)}: "
+               f"{'; '.join(DecisionOption(o).label for o in d.options)}")
+    common = {"record_type": "subject", "record_ref": e.subject.ref, "handed_over": d.rationale, "by": officer,
+              "reasons": [decided, *(e.reasons or [])]}
+    if d.applicant is not None:
+        hand_over(source=f"escalation-decision:{d.pk}:s96b", kind="s96b_application", owner=d.applicant,
+                  title="Apply for a s.96B warrant to enter and search", severity="critical",
+                  due=d.recorded_at + dt.timedelta(hours=pol["escalations.s96b_application_hours"]), **common)
+    if DecisionOption.SAFEGUARDING_REFERRAL in d.options:
+        to = e.subject.manager or officer
+        hand_over(source=f"escalation-decision:{d.pk}:referral", kind="safeguarding_referral", owner=to,
+                  title="Make the safeguarding referral for the child", severity="critical",
+                  due=d.recorded_at + dt.timedelta(hours=pol["escalations.safeguarding_referral_hours"]), **common)
 
 
 # Planning ---------------------------------------------------------------------------------------------------

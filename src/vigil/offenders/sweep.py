@@ -24,7 +24,7 @@ from vigil.offenders.rules import announced, visits
 from vigil.offenders.rules import escalations as esc_rules
 from vigil.offenders.rules.judgement import ESCALATION_OWNER, Judgement, announced_severity, judge
 from vigil.sweep.catalogue import default_severity
-from vigil.sweep.registry import Finding, SweepContext, rule_set
+from vigil.sweep.registry import Finding, SweepContext, rejudger, rule_set
 
 SWEEP = "sweep"
 CLOSED_BY_VISIT = ("S96B_WARRANT_CONSIDERATION", "WHEREABOUTS_UNKNOWN", "VISIT_OVERDUE")
@@ -167,6 +167,11 @@ def rejudge(subjects, as_of: dt.date, *, cleared_by: str) -> dict[str, int]:
                               actor="system:re-judgement", why=WRITE_WHY))
     return reconcile(as_of, findings, set(codes(OFFENDERS)) - {"ANNOUNCED_VISITS_HIGH"},
                      entities=("subject", refs), cleared_by=cleared_by)
+
+
+@rejudger("subject")
+def _rejudge_refs(refs, as_of: dt.date, *, cleared_by: str) -> dict[str, int]:
+    return rejudge(Subject.objects.filter(ref__in=refs), as_of, cleared_by=cleared_by)
 
 
 def _evaluate(as_of: dt.date, pol: dict, *, subjects=None, teams: bool = True, actor: str,

@@ -35,6 +35,14 @@ class OfficerCasesSection(Section):
                 ctx.problem(f"officer_cases[{n}].closed", f"{i['closed']} is before the case was opened "
                             f"({i['opened']})")
 
+    def touched(self, items):
+        """The crimes the officers hold: a case may start or end a restriction that covers them."""
+        from vigil.investigations.models import Allocation
+
+        officers = sorted({i["officer"] for i in items})
+        return {"crime": {ref for part in chunks(officers) for ref in Allocation.objects.filter(
+            officer__ref__in=part, end__isnull=True).values_list("crime__ref", flat=True)}}
+
     def load(self, items, ctx):
         officers: dict[str, int] = {}
         for part in chunks(sorted({i["officer"] for i in items})):

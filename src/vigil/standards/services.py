@@ -12,6 +12,18 @@ from vigil.core.errors import InputError
 from vigil.standards.models import CaseCategory, OfficerCase
 
 
+def _rejudge(officer: Officer) -> None:
+    """Cleared at once: a case that starts or ends a restriction re-judges the crimes the officer holds (a
+    restricted officer allocated a covered crime) in the same transaction, through the sweep's rejudger for crimes.
+    The alert names no case: "cleared by professional standards (a restriction changed)" is all it says of why."""
+    from vigil.core import clock
+    from vigil.investigations.models import Allocation
+    from vigil.sweep.registry import rejudge
+
+    held = Allocation.objects.filter(officer=officer, end__isnull=True).values_list("crime__ref", flat=True)
+    rejudge("crime", held, clock.today(), cleared_by="cleared by professional standards (a restriction changed)")
+
+
 @transaction.atomic
 def open_case(*, actor, officer_ref: str, category: str, opened: dt.date, summary: str = "",
               ref: str | None = None) -> OfficerCase:
@@ -35,6 +47,7 @@ def open_case(*, actor, officer_ref: str, category: str, opened: dt.date, summar
     access_log.record(actor=actor, operation="collection", record_type="officer_case", record_ids=case.ref,
                       justification="professional-standards case opened",
                       detail=f"officer {officer.ref}, category {category}, opened {opened}")
+    _rejudge(officer)
     return case
 
 
@@ -49,4 +62,5 @@ def close_case(*, actor, case: OfficerCase, closed: dt.date) -> OfficerCase:
     case.save(update_fields=["closed"])
     access_log.record(actor=actor, operation="alteration", record_type="officer_case", record_ids=case.ref,
                       justification="professional-standards case closed", detail=f"closed {closed}")
+    _rejudge(case.officer)
     return case

@@ -66,3 +66,31 @@ def rule_set(name: str, *, order: int = 100, codes: Iterable[str] | None = None)
 
 def rule_sets() -> list[RuleSet]:
     return sorted(_rule_sets.values(), key=lambda r: (r.order, r.name))
+
+
+# Cleared at once (docs/adr/0018): how an area re-judges some of its records after a write, inside the writer's
+# transaction. ``fn(refs, as_of, *, cleared_by)`` takes at most ``REJUDGE_CHUNK`` references and returns counts.
+Rejudger = Callable[..., dict]
+_rejudgers: dict[str, Rejudger] = {}
+REJUDGE_CHUNK = 900  # small enough for an IN (...) list on SQLite
+
+
+def rejudger(record_type: str):
+    def register(fn: Rejudger) -> Rejudger:
+        _rejudgers[record_type] = fn
+        return fn
+    return register
+
+
+def rejudge(record_type: str, refs: Iterable[str], as_of: dt.date, *, cleared_by: str) -> dict[str, int]:
+    """Re-judge the records of ``record_type`` named by ``refs`` (any number: in chunks), through their area's
+    registered rejudger; a type nobody judges is left alone."""
+    total = {"opened": 0, "updated": 0, "closed": 0}
+    fn = _rejudgers.get(record_type)
+    wanted = sorted({str(r) for r in refs if r})
+    if fn is None or not wanted:
+        return total
+    for i in range(0, len(wanted), REJUDGE_CHUNK):
+        for k, v in fn(wanted[i:i + REJUDGE_CHUNK], as_of, cleared_by=cleared_by).items():
+            total[k] = total.get(k, 0) + v
+    return total

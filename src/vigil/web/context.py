@@ -10,7 +10,8 @@ def shell(request):
     return {
         "demo_mode": settings.VIGIL_DEMO,
         "mfa_off": not settings.VIGIL_MFA_REQUIRED,
-        "nav": nav_items(user) if authed else [],
+        "nav": [{"label": n.label, "url_name": n.url_name, "count": n.count(request) if n.count else None}
+                for n in nav_items(user)] if authed else [],
         "officer": getattr(request, "officer", None),
         "as_of": as_of(request) if authed else None,
     }

@@ -11,6 +11,7 @@ class NavItem:
     url_name: str
     perm: str
     order: int = 100
+    count: Callable | None = None  # count(request) -> int, shown beside the label (e.g. open work items)
 
 
 @dataclass(frozen=True)
@@ -28,9 +29,9 @@ _nav: list[NavItem] = []
 _panels: list[WorkPanel] = []
 
 
-def nav(label: str, url_name: str, *, perm: str, order: int = 100) -> None:
+def nav(label: str, url_name: str, *, perm: str, order: int = 100, count: Callable | None = None) -> None:
     if not any(n.url_name == url_name for n in _nav):
-        _nav.append(NavItem(label, url_name, perm, order))
+        _nav.append(NavItem(label, url_name, perm, order, count))
 
 
 def panel(name: str, *, template: str, perm: str, order: int = 100):

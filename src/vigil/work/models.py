@@ -62,3 +62,83 @@ class TaskEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.what} {self.at:%Y-%m-%d %H:%M}"
+
+
+# --- notices: owned work pushed to the person by email (work/notices.py, ADR 0019) ---------------------------------
+
+class NoticeTiming(models.TextChoices):
+    IMMEDIATE = "immediate", "At once"
+    DIGEST = "digest", "In a daily digest"
+
+
+class NoticePreference(models.Model):
+    """How an officer hears of non-critical work. Critical items, and escalations sent up a rank to them, are always
+    told at once: there is no setting for them."""
+
+    officer = models.OneToOneField("accounts.Officer", on_delete=models.CASCADE, related_name="notice_preference")
+    non_critical = models.CharField(max_length=9, choices=NoticeTiming.choices, default=NoticeTiming.DIGEST)
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.officer_id}: {self.non_critical}"
+
+
+class NoticeStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Not sent"
+
+
+class Notice(models.Model):
+    """One email to one officer (the outbox): how many items, the text, and what became of it. The text says only
+    that there is work and where; never a name, a reference or a reason."""
+
+    key = models.CharField(max_length=120, unique=True,
+                           help_text="the same notice is never made twice: 'digest:<officer>:<day>' or "
+                                     "'immediate:<officer>:<hash of its items>'")
+    officer = models.ForeignKey("accounts.Officer", on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=9, choices=NoticeTiming.choices)
+    day = models.DateField(null=True, blank=True, help_text="a digest's day")
+    items = models.PositiveIntegerField()
+    critical = models.PositiveIntegerField(default=0)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    status = models.CharField(max_length=8, choices=NoticeStatus.choices, default=NoticeStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(help_text="not sent before this (retries back off)")
+    created_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True, help_text="when a sender took it ('sending')")
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"]), models.Index(fields=["officer", "created_at"])]
+        constraints = [models.CheckConstraint(condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                                              name="sent_notice_has_sent_at")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} notice to {self.officer_id}: {self.items} item(s), {self.status}"
+
+
+class AnnouncedItem(models.Model):
+    """The ledger: a work item an officer has been (or, in their digest, will be) told about, so it is told once.
+    An escalation sent up a rank has a new key (its level), so its new holder is told at once."""
+
+    officer = models.ForeignKey("accounts.Officer", on_delete=models.CASCADE, related_name="+")
+    item = models.CharField(max_length=80, help_text="e.g. 'alert:41', 'escalation:7:level1', 'task:3'")
+    severity = models.CharField(max_length=8)
+    timing = models.CharField(max_length=9, choices=NoticeTiming.choices)
+    day = models.DateField(help_text="the day it was found")
+    at = models.DateTimeField()
+    notice = models.ForeignKey(Notice, null=True, blank=True, on_delete=models.SET_NULL, related_name="announced",
+                               help_text="the notice that tells it; empty: waiting for the officer's digest")
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["officer", "item"], name="an_item_is_announced_once")]
+        indexes = [models.Index(fields=["timing", "notice"])]
+
+    def __str__(self) -> str:
+        return f"{self.item} → {self.officer_id}"

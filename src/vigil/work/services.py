@@ -10,8 +10,8 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
-from vigil.accounts.models import Officer, Team
-from vigil.core import access_log, clock
+from vigil.accounts.models import Officer, Team, rank_at_least
+from vigil.core import access_log, clock, policy
 from vigil.core.errors import AccessDenied, InputError
 from vigil.work.models import Task, TaskEvent, TaskStatus
 
@@ -69,10 +69,32 @@ def claim(*, actor, officer: Officer, task: Task) -> Task:
     return t
 
 
+# A task whose kind needs a rank: the rank comes from the policy (a s.96B application is made by a Supt or above).
+RANK_NEEDED = {"s96b_application": "escalations.s96b_applicant_rank"}
+
+
+def may_reassign(officer: Officer | None, task: Task) -> bool:
+    """A supervisor (DS or above) of the task's team, or a senior officer (DI or above) of its borough."""
+    if officer is None or not officer.active or not officer.has_role("supervisor", "senior_officer"):
+        return False
+    if officer.team_id == task.team_id:
+        return rank_at_least(officer.rank, "DS")
+    return (officer.has_role("senior_officer") and rank_at_least(officer.rank, "DI")
+            and officer.team.borough_id is not None and officer.team.borough_id == task.team.borough_id)
+
+
 @transaction.atomic
 def reassign(*, actor, officer: Officer, task: Task, to: Officer, reason: str) -> Task:
+    """A supervisor hands the task to someone else, saying why; a task that needs a rank goes only to that rank."""
     if len((reason or "").strip()) < 5:
         raise InputError("say why the task is reassigned")
+    if not may_reassign(officer, task):
+        raise AccessDenied("only a supervisor of the team (DS or above) or a senior officer reassigns a task")
+    if not to.active:
+        raise InputError(f"{to.name} is not an active officer")
+    needed = RANK_NEEDED.get(task.kind)
+    if needed and not rank_at_least(to.rank, policy.current()[needed]):
+        raise InputError(f"this task is for a {policy.current()[needed]} or above: {to.name} is a {to.rank}")
     t = _locked(task)
     if to.pk == t.owner_id:
         raise InputError(f"{to.name} already holds this task")

@@ -7,21 +7,53 @@ from django.db.models import Q
 from vigil.sweep.catalogue import label
 from vigil.sweep.models import Alert
 from vigil.work.models import Task, TaskStatus
-from vigil.work.registry import WorkItem, work_source
+from vigil.work.registry import OpenItem, WorkItem, item_count, open_items, work_source
+
+
+def _alerts(officer):
+    return Alert.objects.filter(status="open", owner=officer.ref)
+
+
+def _tasks(officer):
+    return Task.objects.filter(Q(owner=officer) | Q(owner__isnull=True, team_id=officer.team_id),
+                               status=TaskStatus.OPEN)
+
+
+@item_count("alerts")
+def count_alerts(officer):
+    return [_alerts(officer)]
+
+
+@item_count("tasks")
+def count_tasks(officer):
+    return [_tasks(officer)]
 
 
 @work_source("alerts")
 def owned_alerts(officer):
-    for a in Alert.objects.filter(status="open", owner=officer.ref).order_by():
+    for a in _alerts(officer).order_by():
         yield WorkItem("alert", f"{a.entity_type} {a.entity_id}", label(a.code), a.opened_as_of, tuple(a.reasons),
                        a.severity, officer.ref, detail={"code": a.code, "since": a.since.isoformat()})
 
 
 @work_source("tasks")
 def handed_tasks(officer):
-    qs = Task.objects.filter(Q(owner=officer) | Q(owner__isnull=True, team_id=officer.team_id),
-                             status=TaskStatus.OPEN).select_related("owner")
+    qs = _tasks(officer).select_related("owner")
     for t in qs:
         reasons = tuple(t.reasons) + ((f"handed over: {t.handed_over}",) if t.handed_over else ())
         yield WorkItem("task", f"{t.record_type} {t.record_ref}", t.title, t.due, reasons, t.severity,
                        t.owner.ref if t.owner else None, detail={"task": t.pk, "kind": t.kind})
+
+
+@open_items("alerts")
+def all_owned_alerts():
+    for pk, owner, severity in Alert.objects.filter(status="open").exclude(owner="").order_by().values_list(
+            "pk", "owner", "severity"):
+        yield OpenItem(f"alert:{pk}", severity, officer=owner)
+
+
+@open_items("tasks")
+def all_open_tasks():
+    for pk, owner, team, severity in Task.objects.filter(status=TaskStatus.OPEN).order_by().values_list(
+            "pk", "owner__ref", "team__ref", "severity"):
+        yield OpenItem(f"task:{pk}", severity, officer=owner, team=None if owner else team)

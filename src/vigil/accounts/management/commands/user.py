@@ -22,6 +22,8 @@ class Command(VigilCommand):
         add = sub.add_parser("add", help="a login for an officer; prints its one-time activation link")
         add.add_argument("username", help="the account's username")
         add.add_argument("--officer", required=True, help="the officer id the login belongs to")
+        add.add_argument("--email", default="", help="where Vigil tells them that work is waiting (the notice "
+                                                     "says only that: no personal data)")
         add.add_argument("--base-url", default=None, help=_BASE_URL_HELP)
         add.add_argument("--password-stdin", action="store_true",
                          help="set the password from standard input instead (the link then enrols the "
@@ -145,7 +147,8 @@ class Command(VigilCommand):
                 raise InputError("no password on standard input")
         if password is not None and not password:
             raise InputError("VIGIL_PASSWORD is empty")
-        user, token = services.add_user(username=opts["username"], officer_ref=opts["officer"], password=password)
+        user, token = services.add_user(username=opts["username"], officer_ref=opts["officer"], password=password,
+                                        email=opts["email"])
         if password is None:
             self.stdout.write(f"user {user.username} added for officer {opts['officer']}. Give them this one-time "
                               f"activation link (valid {links.LINK_HOURS} hours) to set their password and "

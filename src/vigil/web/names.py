@@ -1,0 +1,57 @@
+"""Names, not ids: how a record is named and linked on a page, read set-based for a whole list.
+
+``names_of({"subject": {"S1"}, "episode": {"M0000025"}})`` answers ``{("subject", "S1"): "Mark Ellery", ...}`` in
+one query per record type; ``record_url`` is where the record opens. Pages show the name with the reference beside
+it; the API and the JSON keep the references.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from urllib.parse import quote
+
+from django.apps import apps
+
+_PATHS = {"subject": "/offenders/subjects/{}/", "crime": "/crimes/{}/", "episode": "/missing/episodes/{}/",
+          "person": "/people/{}/", "address": "/missing/address/?key={}"}
+
+
+def record_url(record_type: str, ref: str) -> str:
+    """Where a record opens in the web application ('' when it has no page of its own)."""
+    path = _PATHS.get(record_type)
+    return path.format(quote(str(ref), safe="")) if path else ""
+
+
+def _people(model: str, refs: set[str], person: str) -> dict[str, str]:
+    """ref → the display name of the person the record is about (``person``: the path to them, '' for itself)."""
+    prefix = f"{person}__" if person else ""
+    qs = apps.get_model(model).objects.filter(ref__in=refs).order_by().prefetch_related(f"{prefix}aliases")
+    if person:
+        qs = qs.select_related(person)
+    return {row.ref: (getattr(row, person) if person else row).display_name for row in qs}
+
+
+def names_of(refs: Mapping[str, Iterable[str]]) -> dict[tuple[str, str], str]:
+    """The names of records by (record type, reference); a record without a name is left out."""
+    out: dict[tuple[str, str], str] = {}
+    for record_type, wanted in refs.items():
+        wanted = {str(r) for r in wanted if r}
+        if not wanted:
+            continue
+        if record_type == "person":
+            found = _people("people.Person", wanted, "")
+        elif record_type == "subject":
+            found = _people("offenders.Subject", wanted, "person")
+        elif record_type == "episode":
+            found = _people("missing.MissingEpisode", wanted, "child")
+        elif record_type == "officer":
+            found = {ref: f"{rank} {name}" if not name.startswith(rank + " ") else name
+                     for ref, rank, name in apps.get_model("accounts.Officer").objects.filter(ref__in=wanted)
+                     .values_list("ref", "rank", "name")}
+        elif record_type == "crime":
+            found = {ref: summary for ref, summary in apps.get_model("investigations.Crime").objects
+                     .filter(ref__in=wanted).values_list("ref", "summary") if summary}
+        else:
+            found = {}
+        out.update({(record_type, ref): name for ref, name in found.items() if name})
+    return out
+
