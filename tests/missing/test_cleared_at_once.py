@@ -83,3 +83,19 @@ def test_a_new_report_opens_what_newly_holds_without_a_sweep(ctx):
     services.report_episode(actor=ctx["user"], child=ctx["child"], reported_at=at("2024-06-18T20:00"))
     ep = ctx["child"].missing_episodes.get()
     assert Alert.objects.filter(code="MISSING_NOT_SCREENED", entity_id=ep.ref, status="open").exists()
+
+
+def test_indicators_hand_the_referral_to_the_coordinator_and_recording_it_settles_the_task(ctx):
+    from vigil.work.models import Task
+    from vigil.work.queue import work_for
+
+    ep = episode(ctx["child"], ctx["mp"], reported="2024-06-19T22:10", coordinator=ctx["officer"])
+    s = services.record_screening(actor=ctx["user"], episode=ep, stage="report", at=at("2024-06-19T22:30"),
+                                  indicators=["found_out_of_area"])
+    t = Task.objects.get(kind="safeguarding_referral")
+    assert t.owner == ctx["officer"] and t.record_ref == ep.ref and t.due == at("2024-06-20T22:30")
+    assert any(i.kind == "task" and i.record == f"episode {ep.ref}" for i in work_for(ctx["officer"]))
+    services.record_referral(actor=ctx["user"], screening=s, at=at("2024-06-20T09:00"), to="Exploitation hub")
+    t.refresh_from_db()
+    assert t.status == "done" and t.outcome.startswith("referral to Exploitation hub recorded on 20 Jun 2024")
+    assert [e.what for e in t.events.all()] == ["created", "done"]

@@ -37,10 +37,20 @@ def parse_database_url(url: str | None, default_sqlite: Path) -> dict:
             "PASSWORD": unquote(parsed.password or ""),
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
-            "CONN_MAX_AGE": 60,
-            "OPTIONS": {"connect_timeout": 5},
+            # A pool per process (psycopg_pool, through Django): each request borrows a connection and gives it
+            # back, so a threaded server never holds more than ``max_size`` and a burst waits instead of failing
+            # with "too many clients" (bench/concurrency.py). Persistent connections (CONN_MAX_AGE) are off with it.
+            "CONN_MAX_AGE": 0,
+            "OPTIONS": {"connect_timeout": 5, "pool": {"min_size": 1, "max_size": _pool_size(), "timeout": 20}},
         }
     raise DatabaseURLError(f"DATABASE_URL scheme {parsed.scheme!r} is not supported (use sqlite:/// or postgres://)")
+
+
+def _pool_size() -> int:
+    raw = os.environ.get("VIGIL_DB_POOL_SIZE", "10")
+    if not raw.isdigit() or not 1 <= int(raw) <= 200:
+        raise DatabaseURLError(f"VIGIL_DB_POOL_SIZE {raw[:20]!r} is not a whole number from 1 to 200")
+    return int(raw)
 
 
 def _sqlite(path: str) -> dict:

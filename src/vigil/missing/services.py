@@ -191,8 +191,29 @@ def record_screening(*, actor, episode: MissingEpisode, stage: str, at: dt.datet
                                  screened_by=officer_of(actor), referral_at=referral_at,
                                  referral_to=(referral_to or "").strip()[:200])
     _log(actor, "collection", episode, f"exploitation screening at {stage}: {len(chosen)} indicator(s)")
+    if chosen and referral_at is None and (episode.coordinator_id or episode.team_id):
+        _hand_over_referral(actor, episode, s)
     _rejudge(actor, episode.child, f"the screening on {_at(at)}")
     return s
+
+
+def _referral_source(screening: Screening) -> str:
+    return f"screening:{screening.pk}:referral"
+
+
+def _hand_over_referral(actor, episode: MissingEpisode, s: Screening) -> None:
+    """Indicators found and no referral yet: the episode's coordinator (or the team's queue) is handed the
+    referral, due 24 hours after the screening; recording the referral settles it (``record_referral``)."""
+    from vigil.core import policy
+    from vigil.work.services import hand_over
+
+    hours = policy.current()["missing.referral_hours"]
+    hand_over(source=_referral_source(s), kind="safeguarding_referral", owner=episode.coordinator,
+              team=episode.team, title="Make the referral to the exploitation team or safeguarding hub",
+              record_type="episode", record_ref=episode.ref, severity="high", by=officer_of(actor), actor=actor,
+              due=s.at + dt.timedelta(hours=hours),
+              reasons=[f"the screening at {s.stage} on {_at(s.at)} found {len(s.indicators)} indicator(s) of "
+                       "exploitation", f"any indicator present needs a referral within {hours} hours"])
 
 
 @transaction.atomic
@@ -208,6 +229,10 @@ def record_referral(*, actor, screening: Screening, at: dt.datetime, to: str) ->
     screening.referral_at, screening.referral_to = at, _text(to, "referred to")[:200]
     screening.save(update_fields=["referral_at", "referral_to"])
     _log(actor, "disclosure", screening.episode, f"referral to {screening.referral_to}")
+    from vigil.work.services import settle
+
+    settle(source=_referral_source(screening), actor=actor,
+           outcome=f"referral to {screening.referral_to} recorded on {_at(at)}")
     _rejudge(actor, screening.episode.child, f"the referral on {_at(at)}")
     return screening
 

@@ -121,3 +121,18 @@ def close(*, actor, officer: Officer, task: Task, outcome: str, done: bool = Tru
     TaskEvent.objects.create(task=t, at=t.closed_at, what=t.status, officer=officer, detail=t.outcome)
     _log(actor, t, f"{t.status}: {t.outcome[:200]}")
     return t
+
+
+@transaction.atomic
+def settle(*, source: str, outcome: str, actor=None) -> Task | None:
+    """The record itself shows the work done (the referral was recorded): the open task handed over by ``source``
+    closes as done, saying so. Nothing happens when there is no such open task."""
+    t = Task.objects.select_for_update(of=("self",)).filter(source=source, status=TaskStatus.OPEN).first()
+    if t is None:
+        return None
+    officer = getattr(actor, "officer", None) if actor is not None and not isinstance(actor, str) else None
+    t.status, t.outcome, t.closed_at = TaskStatus.DONE, outcome.strip(), clock.now()
+    t.save(update_fields=["status", "outcome", "closed_at"])
+    TaskEvent.objects.create(task=t, at=t.closed_at, what=t.status, officer=officer, detail=t.outcome)
+    _log(actor or "system:work", t, f"done: {t.outcome[:200]}")
+    return t
