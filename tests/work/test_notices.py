@@ -437,3 +437,25 @@ def test_a_dry_run_counts_and_sends_nothing(org, capsys):
     assert out == ("dry run: 2 notices would be sent, 1 new item told at once, 1 new item for the digest, "
                    "1 item in 1 digest for 2024-08-15; nothing sent")
     assert not mail.outbox and not Notice.objects.exists() and not AnnouncedItem.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_serving_process_sends_a_critical_notice_by_itself(org):
+    """The web application's own sender (``start_sender``, started by ``vigil serve`` and ``vigil demo``) tells the
+    holder of a critical item without anyone running ``vigil notify``."""
+    import threading
+    import time
+
+    _emails(org)
+    _task(org, 1, owner=org.officers["offender_manager"], severity="critical")
+    stop = threading.Event()
+    thread = notices.start_sender(interval=0.2, stop=stop)
+    try:
+        deadline = time.monotonic() + 15
+        while not Notice.objects.filter(status="sent").exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+    assert Notice.objects.filter(status="sent").count() == 1
+    assert len(_to(org.officers["offender_manager"])) == 1 and len(mail.outbox) == 1

@@ -32,7 +32,11 @@ def host_address(text: str) -> str:
 
 
 def serve(host: str, port: int | str) -> None:
+    """Serve the application; the same process sends immediate notices of new work every minute."""
+    from vigil.work.notices import start_sender
+
     host, port = host_address(host), port_number(port)
+    start_sender()
     try:
         run(host, port, get_wsgi_application(), ipv6=":" in host, threading=True)
     except OSError as exc:  # the address is in use, not ours to use, or not on this machine

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -308,3 +309,32 @@ def set_preference(officer: Officer, non_critical: str) -> NoticePreference:
     p, _ = NoticePreference.objects.update_or_create(officer=officer, defaults={"non_critical": non_critical,
                                                                               "updated_at": clock.now()})
     return p
+
+
+# --- the web application sends immediate notices itself --------------------------------------------------------
+
+def start_sender(interval: float = 60.0, stop: threading.Event | None = None) -> threading.Thread:
+    """A daemon thread in the serving process: every ``interval`` seconds it collects the new items and sends what is
+    due at once (the daily digest stays with ``vigil notify --digest``). A failure is logged and the loop goes on;
+    the thread gives its database connection back after each round. ``stop`` ends it (tests)."""
+    import logging
+
+    from django.db import close_old_connections
+
+    log = logging.getLogger("vigil.notices")
+    stop = stop or threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(interval):
+            try:
+                now = clock.now()
+                collect(now)
+                deliver(now)
+            except Exception:  # a background sender must outlive one bad round
+                log.exception("sending notices failed; trying again in %s s", interval)
+            finally:
+                close_old_connections()
+
+    thread = threading.Thread(target=loop, name="vigil-notices", daemon=True)
+    thread.start()
+    return thread
