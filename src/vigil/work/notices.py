@@ -92,7 +92,9 @@ def _serialised() -> None:
 def _plan(now: dt.datetime) -> tuple[Collected, list[int]]:
     """What collect would record, read set-based; and the ledger rows of items no longer open."""
     items = all_open()
-    officers = list(Officer.objects.filter(active=True).order_by().values_list("pk", "ref", "team__ref"))
+    # Only people who can open Vigil are told: an officer without an active account has no work queue to open.
+    officers = list(Officer.objects.filter(active=True, user__is_active=True).order_by()
+                    .values_list("pk", "ref", "team__ref"))
     by_ref = {ref: pk for pk, ref, _ in officers}
     by_team: dict[str, list[int]] = defaultdict(list)
     for pk, _, team in officers:
