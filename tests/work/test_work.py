@@ -139,3 +139,14 @@ def test_the_count_beside_work_queue_is_one_query_and_agrees_with_the_queue(org,
             n = open_count(o)
         assert n == len(work_for(o)), key
     assert open_count(org.officers["supervisor"]) >= 2  # the team's task and the assessment to approve
+
+
+def test_an_escalation_carries_the_severity_the_judgement_gave_its_alert(org):
+    seed_case(org)
+    run_sweep(TODAY)
+    e = Escalation.objects.get(kind="VISIT_OVERDUE")
+    from vigil.sweep.models import Alert
+
+    alert = Alert.objects.get(code="VISIT_OVERDUE", entity_id="S1", status="open")
+    [item] = [i for i in work_for(e.owner) if i.kind == "escalation" and i.detail["escalation"] == e.pk]
+    assert item.severity == alert.severity == "critical"  # not the catalogue's default

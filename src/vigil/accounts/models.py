@@ -111,6 +111,13 @@ class Officer(models.Model):
         return f"{self.name} ({self.ref})"
 
     @property
+    def titled(self) -> str:
+        """How an officer is named on pages and in reasons: rank and name ("DS Priya Shah"), the rank once."""
+        if self.rank == "staff" or self.name.startswith(f"{self.rank} "):
+            return self.name
+        return f"{self.rank} {self.name}"
+
+    @property
     def role_names(self) -> set[str]:
         cache = getattr(self, "_role_cache", None)
         if cache is None:

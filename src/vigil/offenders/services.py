@@ -449,7 +449,7 @@ def _hand_over_next_steps(officer: Officer, e: Escalation, d: EscalationDecision
     application to the named applicant; a safeguarding referral to the subject's manager (``vigil.work``)."""
     from vigil.work.services import hand_over
 
-    decided = (f"{officer.rank} {officer.name} decided on {_on(d.decided_on)}: "
+    decided = (f"{officer.titled} decided on {_on(d.decided_on)}: "
                f"{'; '.join(DecisionOption(o).label for o in d.options)}")
     common = {"record_type": "subject", "record_ref": e.subject.ref, "handed_over": d.rationale, "by": officer,
               "reasons": [decided, *(e.reasons or [])]}

@@ -9,6 +9,7 @@ from django.urls import reverse
 from vigil.accounts.models import Officer, rank_at_least
 from vigil.offenders.models import AnnouncementApproval, Assessment, Escalation, EscalationKind
 from vigil.sweep.catalogue import CATALOGUE
+from vigil.sweep.models import Alert
 from vigil.work.registry import OpenItem, WorkItem, item_count, open_items, work_source
 
 APPROVER_RANK = "DS"  # as offenders.services._supervisor: a supervisor (DS or above) approves
@@ -38,12 +39,26 @@ def count_approvals(officer):
     return [_assessments(officer), _announcements(officer)] if _approver(officer) else []
 
 
+def _severities(pairs) -> dict[tuple[str, str], str]:
+    """The severity the one judgement gave each (subject, escalation kind): its open alert of the same code
+    (one query); the catalogue's default where no alert is open."""
+    pairs = list(pairs)
+    rows = Alert.objects.filter(status="open", entity_type="subject", entity_id__in={r for r, _ in pairs},
+                                code__in={k for _, k in pairs}).values_list("entity_id", "code", "severity")
+    return {(ref, code): severity for ref, code, severity in rows}
+
+
+def _severity(judged: dict, ref: str, kind: str) -> str:
+    return judged.get((ref, kind)) or (CATALOGUE[kind].severity if kind in CATALOGUE else "high")
+
+
 @work_source("escalations")
 def escalations_awaiting(officer):
     kinds = dict(EscalationKind.choices)
-    for e in (_escalations(officer).select_related("subject")
-              .order_by("deadline", "pk")):
-        severity = CATALOGUE[e.kind].severity if e.kind in CATALOGUE else "high"
+    rows = list(_escalations(officer).select_related("subject").order_by("deadline", "pk"))
+    judged = _severities((e.subject.ref, e.kind) for e in rows) if rows else {}
+    for e in rows:
+        severity = _severity(judged, e.subject.ref, e.kind)
         yield WorkItem("escalation", f"subject {e.subject.ref}", f"Decide: {kinds.get(e.kind, e.kind)}",
                        e.deadline or e.opened_on, tuple(e.reasons or ()), severity, officer.ref,
                        detail={"escalation": e.pk, "opened_on": e.opened_on.isoformat()})
@@ -52,9 +67,13 @@ def escalations_awaiting(officer):
 @open_items("escalations")
 def all_escalations_awaiting():
     """Every open escalation with its owner; one that went up a rank is a new item (its level is in the key)."""
-    for pk, kind, owner, level in (Escalation.objects.filter(closed_on__isnull=True, owner__isnull=False).order_by()
-                                   .values_list("pk", "kind", "owner__ref", "level")):
-        severity = CATALOGUE[kind].severity if kind in CATALOGUE else "high"
+    rows = list(Escalation.objects.filter(closed_on__isnull=True, owner__isnull=False).order_by()
+                .values_list("pk", "kind", "owner__ref", "level", "subject__ref"))
+    judged = {(ref, code): sev for ref, code, sev in Alert.objects.filter(
+        status="open", entity_type="subject", code__in={r[1] for r in rows}).values_list("entity_id", "code",
+                                                                                        "severity")} if rows else {}
+    for pk, kind, owner, level, ref in rows:
+        severity = _severity(judged, ref, kind)
         yield OpenItem(f"escalation:{pk}:level{level}", severity, officer=owner, escalated=level > 0)
 
 

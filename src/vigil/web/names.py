@@ -44,9 +44,8 @@ def names_of(refs: Mapping[str, Iterable[str]]) -> dict[tuple[str, str], str]:
         elif record_type == "episode":
             found = _people("missing.MissingEpisode", wanted, "child")
         elif record_type == "officer":
-            found = {ref: f"{rank} {name}" if not name.startswith(rank + " ") else name
-                     for ref, rank, name in apps.get_model("accounts.Officer").objects.filter(ref__in=wanted)
-                     .values_list("ref", "rank", "name")}
+            found = {o.ref: o.titled for o in apps.get_model("accounts.Officer").objects.filter(ref__in=wanted)
+                     .only("ref", "rank", "name")}
         elif record_type == "crime":
             found = {ref: summary for ref, summary in apps.get_model("investigations.Crime").objects
                      .filter(ref__in=wanted).values_list("ref", "summary") if summary}

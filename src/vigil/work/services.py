@@ -42,7 +42,7 @@ def hand_over(*, source: str, kind: str, title: str, record_type: str, record_re
                             severity=severity, owner=owner, team=team or owner.team, due=due, created_by=by,
                             created_at=now)
     TaskEvent.objects.create(task=t, at=now, what="created", officer=by,
-                             detail=f"for {owner.name if owner else 'the team queue of ' + t.team.name}")
+                             detail=f"for {owner.titled if owner else 'the team queue of ' + t.team.name}")
     _log(actor or (by.user if by and by.user_id else f"system:{source.split(':')[0]}"), t,
          f"handed to {owner.ref if owner else 'team ' + t.team.ref}")
     return t

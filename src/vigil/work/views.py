@@ -73,6 +73,12 @@ def due_at(item: WorkItem) -> dt.datetime:
     return dt.datetime.combine(due, dt.time(23, 59), tzinfo=clock.now().tzinfo)
 
 
+def is_overdue(item: WorkItem, now: dt.datetime) -> bool:
+    """Past its due time. An alert has no deadline of its own (it holds until its cause is gone; its escalation
+    carries the deadline), so an alert is never "overdue"."""
+    return item.kind != "alert" and due_at(item) < now
+
+
 def _said(due) -> str:
     """One date style: "1 Dec 2026", with the time (UK) when the item has one."""
     if isinstance(due, dt.datetime):
@@ -90,7 +96,7 @@ def _keep(item: WorkItem, f: dict, now: dt.datetime) -> bool:
     today = clock.today()
     when = f.get("due")
     if when == "overdue":
-        return due < now
+        return is_overdue(item, now)
     if when == "today":
         return due.date() == today
     if when == "week":
@@ -100,8 +106,8 @@ def _keep(item: WorkItem, f: dict, now: dt.datetime) -> bool:
 
 def rows_for(items: list[WorkItem], holders: dict[str, str]) -> list[dict]:
     now = clock.now()
-    return [{"item": i, "area": AREAS.get(area_of(i), ""), "link": link_of(i), "overdue": due_at(i) < now,
-             "due": _said(i.due),
+    return [{"item": i, "area": AREAS.get(area_of(i), ""), "link": link_of(i), "overdue": is_overdue(i, now),
+             "due": (f"open since {_said(i.due)}" if i.kind == "alert" else f"due {_said(i.due)}"),
              "holder": holders.get(i.owner or "", "") if i.owner else "Team queue (unclaimed)"} for i in items]
 
 
@@ -145,11 +151,11 @@ def queue(request):
     now = clock.now()
     everything = work_for(officer)
     items = [i for i in everything if _keep(i, f, now)]
-    page, rows = _page(request, items, {officer.ref: officer.name}, "my work queue")
+    page, rows = _page(request, items, {officer.ref: officer.titled}, "my work queue")
     return render(request, "work/queue.html", {
         "title": "My work", "filters": filters, "page": page, "rows": rows, "total": len(everything),
         "critical": sum(1 for i in everything if i.severity == "critical"),
-        "overdue": sum(1 for i in everything if due_at(i) < now), "query": _query_without_page(request),
+        "overdue": sum(1 for i in everything if is_overdue(i, now)), "query": _query_without_page(request),
         "team_view": request.user.has_perm("vigil.supervise_work")})
 
 
@@ -168,11 +174,11 @@ def team(request):
         for i in work_for(m):  # a queue item appears once, whichever member's list brought it
             seen.setdefault((i.kind, i.record, i.title, i.owner, str(i.detail)), i)
     items = sorted((i for i in seen.values() if _keep(i, f, now)), key=WorkItem.sort_key)
-    page, rows = _page(request, items, {m.ref: m.name for m in members}, f"team work queue ({officer.team.name})")
+    page, rows = _page(request, items, {m.ref: m.titled for m in members}, f"team work queue ({officer.team.name})")
     return render(request, "work/queue.html", {
         "title": f"Team work: {officer.team.name}", "filters": filters, "page": page, "rows": rows,
         "total": len(seen), "critical": sum(1 for i in seen.values() if i.severity == "critical"),
-        "overdue": sum(1 for i in seen.values() if due_at(i) < now), "query": _query_without_page(request),
+        "overdue": sum(1 for i in seen.values() if is_overdue(i, now)), "query": _query_without_page(request),
         "team": True})
 
 
@@ -234,7 +240,7 @@ def task(request, pk: int):
                 if reassign_form.is_valid():
                     d = reassign_form.cleaned_data
                     services.reassign(actor=request.user, officer=officer, task=t, to=d["to"], reason=d["reason"])
-                    messages.success(request, f"Task given to {d['to'].name}.")
+                    messages.success(request, f"Task given to {d['to'].titled}.")
                     return redirect("work:task", pk=t.pk)
             else:
                 raise InputError("choose what to do with this task")
