@@ -118,3 +118,18 @@ def test_a_s96b_application_is_reassigned_only_to_the_rank_that_makes_it(org):
     ds = org.officers["supervisor"]
     with pytest.raises(Exception, match="for a Supt or above"):
         services.reassign(actor=ds.user, officer=ds, task=t, to=ds, reason="Supt away")
+
+
+def test_the_team_view_reads_the_whole_team_in_a_handful_of_queries(org, django_assert_max_num_queries):
+    seed_case(org)
+    run_sweep(TODAY)
+    _task(org, 1, owner=None, team=org.teams["om"])
+    client = _client(org.user("supervisor"))
+    client.get("/work/team/")  # the session's first request loads the officer
+    with django_assert_max_num_queries(40) as few:
+        client.get("/work/team/")
+    for n in range(12):
+        factories.officer(org.teams["om"], rank="DC", roles=["offender_manager"], username=f"extra{n}")
+    with django_assert_max_num_queries(len(few) + 2):  # twelve more members: no more queries
+        page = client.get("/work/team/").content.decode()
+    assert page.count("Team queue (unclaimed)") == 1  # the team's task once, not once per member

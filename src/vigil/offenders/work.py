@@ -15,28 +15,30 @@ from vigil.work.registry import OpenItem, WorkItem, item_count, open_items, work
 APPROVER_RANK = "DS"  # as offenders.services._supervisor: a supervisor (DS or above) approves
 
 
-def _escalations(officer):
-    return Escalation.objects.filter(owner=officer, closed_on__isnull=True)
+def _escalations(officers):
+    return Escalation.objects.filter(owner__in=officers, closed_on__isnull=True)
 
 
-def _assessments(officer):
-    return Assessment.objects.filter(approved_on__isnull=True, subject__team_id=officer.team_id).exclude(
-        assessor=officer)
+def _assessments(approvers):
+    """Waiting in the approvers' teams; with one approver, not the ones they made themselves."""
+    qs = Assessment.objects.filter(approved_on__isnull=True, subject__team_id__in={o.team_id for o in approvers})
+    return qs.exclude(assessor=approvers[0]) if len(approvers) == 1 else qs
 
 
-def _announcements(officer):
-    return AnnouncementApproval.objects.filter(approved__isnull=True, subject__team_id=officer.team_id).exclude(
-        requested_by=officer)
+def _announcements(approvers):
+    qs = AnnouncementApproval.objects.filter(approved__isnull=True,
+                                             subject__team_id__in={o.team_id for o in approvers})
+    return qs.exclude(requested_by=approvers[0]) if len(approvers) == 1 else qs
 
 
 @item_count("escalations")
 def count_escalations(officer):
-    return [_escalations(officer)]
+    return [_escalations([officer])]
 
 
 @item_count("approvals")
 def count_approvals(officer):
-    return [_assessments(officer), _announcements(officer)] if _approver(officer) else []
+    return [_assessments([officer]), _announcements([officer])] if _approver(officer) else []
 
 
 def _severities(pairs) -> dict[tuple[str, str], str]:
@@ -53,14 +55,14 @@ def _severity(judged: dict, ref: str, kind: str) -> str:
 
 
 @work_source("escalations")
-def escalations_awaiting(officer):
+def escalations_awaiting(officers):
     kinds = dict(EscalationKind.choices)
-    rows = list(_escalations(officer).select_related("subject").order_by("deadline", "pk"))
+    rows = list(_escalations(officers).select_related("subject", "owner").order_by("deadline", "pk"))
     judged = _severities((e.subject.ref, e.kind) for e in rows) if rows else {}
     for e in rows:
         severity = _severity(judged, e.subject.ref, e.kind)
         yield WorkItem("escalation", f"subject {e.subject.ref}", f"Decide: {kinds.get(e.kind, e.kind)}",
-                       e.deadline or e.opened_on, tuple(e.reasons or ()), severity, officer.ref,
+                       e.deadline or e.opened_on, tuple(e.reasons or ()), severity, e.owner.ref,
                        detail={"escalation": e.pk, "opened_on": e.opened_on.isoformat()})
 
 
@@ -87,16 +89,17 @@ def _assessment_severity(level: str) -> str:
 
 
 @work_source("approvals")
-def approvals_awaiting(officer):
-    """Assessments and announced visits of the officer's team waiting for a supervisor (not the one who asked)."""
-    if not _approver(officer):
+def approvals_awaiting(officers):
+    """Assessments and announced visits of the officers' teams waiting for a supervisor (not the one who asked)."""
+    approvers = [o for o in officers if _approver(o)]
+    if not approvers:
         return
-    for a in _assessments(officer).select_related("subject", "assessor").order_by("date", "pk"):
+    for a in _assessments(approvers).select_related("subject", "assessor").order_by("date", "pk"):
         yield WorkItem("approval", f"subject {a.subject.ref}", "Approve the risk assessment", a.date,
                        (f"{a.assessor.name} assessed the subject as {a.get_risk_level_display()} on "
                         f"{a.date.day} {a.date:%b %Y}", a.rationale), _assessment_severity(a.risk_level), None,
                        link=reverse("offenders:approve_assessment", args=[a.pk]), detail={"assessment": a.pk})
-    for a in _announcements(officer).select_related("subject", "requested_by").order_by("planned_for"):
+    for a in _announcements(approvers).select_related("subject", "requested_by").order_by("planned_for"):
         yield WorkItem("approval", f"subject {a.subject.ref}", "Decide on an announced visit", a.planned_for,
                        (f"{a.requested_by.name} asks to announce the visit planned for "
                         f"{a.planned_for.day} {a.planned_for:%b %Y}", a.reason), "high", None,

@@ -34,7 +34,7 @@ class WorkItem:
                 "severity": self.severity, "owner": self.owner, "reasons": list(self.reasons), "link": self.link}
 
 
-Source = Callable[[object], Iterable[WorkItem]]   # officer → the items they own or may claim
+Source = Callable[[list], Iterable[WorkItem]]   # officers → the items they own or may claim (each once)
 _sources: dict[str, Source] = {}
 
 
@@ -97,7 +97,7 @@ def item_count(name: str):
 def open_count(officer) -> int:
     """How many open work items ``officer`` has (as ``len(work_for(officer))``), in one query."""
     querysets = [qs.order_by().values_list("pk") for fn in _counters.values() for qs in fn(officer)]
-    uncounted = sum(sum(1 for _ in fn(officer)) for name, fn in _sources.items() if name not in _counters)
+    uncounted = sum(sum(1 for _ in fn([officer])) for name, fn in _sources.items() if name not in _counters)
     if not querysets:
         return uncounted
     first, *rest = querysets

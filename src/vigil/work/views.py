@@ -22,7 +22,7 @@ from vigil.web.names import names_of, record_url
 from vigil.web.shown import log_shown
 from vigil.work import services
 from vigil.work.models import Task
-from vigil.work.queue import work_for
+from vigil.work.queue import work_for, work_of
 from vigil.work.registry import WorkItem
 
 AREAS = {"offenders": "Offender management", "missing": "Missing children", "investigations": "Investigations",
@@ -169,16 +169,13 @@ def team(request):
     filters.fields["holder"].queryset = Officer.objects.filter(pk__in=[m.pk for m in members])
     f = filters.cleaned_data if filters.is_valid() else {}
     now = clock.now()
-    seen: dict[tuple, WorkItem] = {}
-    for m in ([f["holder"]] if f.get("holder") else members):
-        for i in work_for(m):  # a queue item appears once, whichever member's list brought it
-            seen.setdefault((i.kind, i.record, i.title, i.owner, str(i.detail)), i)
-    items = sorted((i for i in seen.values() if _keep(i, f, now)), key=WorkItem.sort_key)
+    everything = work_of([f["holder"]] if f.get("holder") else members)
+    items = [i for i in everything if _keep(i, f, now)]
     page, rows = _page(request, items, {m.ref: m.titled for m in members}, f"team work queue ({officer.team.name})")
     return render(request, "work/queue.html", {
         "title": f"Team work: {officer.team.name}", "filters": filters, "page": page, "rows": rows,
-        "total": len(seen), "critical": sum(1 for i in seen.values() if i.severity == "critical"),
-        "overdue": sum(1 for i in seen.values() if is_overdue(i, now)), "query": _query_without_page(request),
+        "total": len(everything), "critical": sum(1 for i in everything if i.severity == "critical"),
+        "overdue": sum(1 for i in everything if is_overdue(i, now)), "query": _query_without_page(request),
         "team": True})
 
 

@@ -10,35 +10,35 @@ from vigil.work.models import Task, TaskStatus
 from vigil.work.registry import OpenItem, WorkItem, item_count, open_items, work_source
 
 
-def _alerts(officer):
-    return Alert.objects.filter(status="open", owner=officer.ref)
+def _alerts(officers):
+    return Alert.objects.filter(status="open", owner__in=[o.ref for o in officers])
 
 
-def _tasks(officer):
-    return Task.objects.filter(Q(owner=officer) | Q(owner__isnull=True, team_id=officer.team_id),
+def _tasks(officers):
+    return Task.objects.filter(Q(owner__in=officers) | Q(owner__isnull=True, team_id__in={o.team_id for o in officers}),
                                status=TaskStatus.OPEN)
 
 
 @item_count("alerts")
 def count_alerts(officer):
-    return [_alerts(officer)]
+    return [_alerts([officer])]
 
 
 @item_count("tasks")
 def count_tasks(officer):
-    return [_tasks(officer)]
+    return [_tasks([officer])]
 
 
 @work_source("alerts")
-def owned_alerts(officer):
-    for a in _alerts(officer).order_by():
+def owned_alerts(officers):
+    for a in _alerts(officers).order_by():
         yield WorkItem("alert", f"{a.entity_type} {a.entity_id}", label(a.code), a.opened_as_of, tuple(a.reasons),
-                       a.severity, officer.ref, detail={"code": a.code, "since": a.since.isoformat()})
+                       a.severity, a.owner, detail={"code": a.code, "since": a.since.isoformat(), "alert": a.pk})
 
 
 @work_source("tasks")
-def handed_tasks(officer):
-    qs = _tasks(officer).select_related("owner")
+def handed_tasks(officers):
+    qs = _tasks(officers).select_related("owner")
     for t in qs:
         reasons = tuple(t.reasons) + ((f"handed over: {t.handed_over}",) if t.handed_over else ())
         yield WorkItem("task", f"{t.record_type} {t.record_ref}", t.title, t.due, reasons, t.severity,
