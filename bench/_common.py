@@ -57,3 +57,18 @@ def timer(results: dict, key: str):
 
 def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def samples(fn, n: int) -> list[float]:
+    """``fn`` timed ``n`` times, in seconds."""
+    times = []
+    for _ in range(n):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def best(fn, repeat: int = 3) -> float:
+    """The best of ``repeat`` timings of ``fn``, in seconds."""
+    return min(samples(fn, repeat))

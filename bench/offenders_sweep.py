@@ -22,7 +22,7 @@ import statistics
 import subprocess
 import time
 
-from _common import machine, parser, setup_database, timer
+from _common import best, machine, parser, setup_database, timer
 
 AS_OF = dt.date(2024, 8, 15)
 
@@ -50,15 +50,6 @@ DUE = {
               "ELSE date(d, '+' || interval_days || ' days') END",
     "postgresql": "CASE WHEN d IS NULL THEN managed_from + LEAST(interval_days, 28) ELSE d + interval_days END",
 }
-
-
-def best(fn, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:

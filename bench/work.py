@@ -36,29 +36,11 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from _common import machine, parser, setup_database, timer
+from _common import best, machine, parser, samples, setup_database, timer
 
 AS_OF = dt.date(2024, 8, 15)
 PAGE_REQUESTS = 10
 VISITS = 20
-
-
-def best(fn, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def samples(fn, n: int) -> list[float]:
-    times = []
-    for _ in range(n):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return times
 
 
 def p95(times: list[float]) -> float:

@@ -42,6 +42,19 @@ def said(moment: dt.datetime) -> str:
     return f"{local:%H:%M} on {local.day} {local:%B %Y}"
 
 
+def day_said(day: dt.date) -> str:
+    """A day in the one short style of messages and pages: "1 Dec 2026"."""
+    return f"{day.day} {day:%b %Y}"
+
+
+def moment_said(moment: dt.datetime) -> str:
+    """A moment in UK time in the same style: "1 Dec 2026 at 18:40"."""
+    from django.utils import timezone
+
+    local = timezone.localtime(moment)
+    return f"{day_said(local)} at {local:%H:%M}"
+
+
 def set_clock(fn: Callable[[], dt.datetime] | None) -> None:
     """Pin the clock (tests); ``None`` restores the system clock."""
     global _now

@@ -32,18 +32,14 @@ OVERRIDE_MIN_RANK = "DS"
 MIN_RATIONALE = 15
 
 
-def _on(day: dt.date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
 def _rejudge(actor, crimes, what: str) -> None:
     """Cleared at once: re-judge the crimes a write changed, and their officers' workloads, in the same
     transaction (``investigations.sweep.rejudge``); what no longer holds closes saying ``cleared by <what>``."""
     from vigil.investigations.sweep import rejudge
+    from vigil.sweep.registry import cleared_by
 
     officer = getattr(actor, "officer", None) if not isinstance(actor, str) else None
-    who = f" ({officer.name})" if officer is not None else ""
-    rejudge(crimes, clock.today(), cleared_by=f"cleared by {what}{who}"[:300])
+    rejudge(crimes, clock.today(), cleared_by=cleared_by(what, officer))
 
 
 class NeedsOverride(InputError):
@@ -161,7 +157,7 @@ def allocate(*, actor, crime: Crime, officer_ref: str, on: dt.date, rationale: s
     access_log.record(actor=actor, operation="alteration", record_type="crime", record_ids=crime.ref,
                       justification="allocation of an investigation", detail=detail)
     if batch is None:
-        _rejudge(actor, Crime.objects.filter(pk=crime.pk), f"the allocation to {officer.name} on {_on(on)}")
+        _rejudge(actor, Crime.objects.filter(pk=crime.pk), f"the allocation to {officer.name} on {clock.day_said(on)}")
     return allocation
 
 
@@ -182,7 +178,7 @@ def close_crime(*, actor, crime: Crime, on: dt.date) -> Crime:
     crime.save(update_fields=["closed_on"])
     access_log.record(actor=actor, operation="alteration", record_type="crime", record_ids=crime.ref,
                       justification="investigation closed", detail=f"closed on {on}")
-    _rejudge(actor, Crime.objects.filter(pk=crime.pk), f"the closing of the investigation on {_on(on)}")
+    _rejudge(actor, Crime.objects.filter(pk=crime.pk), f"the closing of the investigation on {clock.day_said(on)}")
     return crime
 
 

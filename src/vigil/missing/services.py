@@ -46,18 +46,9 @@ def _rejudge(actor, child: Person, what: str) -> None:
     """Cleared at once: after a write that changes a child's facts, re-judge the child inside the same transaction
     (``missing.sweep.rejudge``); what no longer holds closes, saying ``cleared by <what> (<who>)``."""
     from vigil.missing.sweep import rejudge
+    from vigil.sweep.registry import cleared_by
 
-    officer = officer_of(actor)
-    who = f" ({officer.name})" if officer is not None else ""
-    rejudge([child.pk], clock.today(), cleared_by=f"cleared by {what}{who}"[:300])
-
-
-def _at(moment: dt.datetime) -> str:
-    """"1 Dec 2026 at 18:40" (UK time), as the cleared alert says it."""
-    from django.utils import timezone
-
-    local = timezone.localtime(moment)
-    return f"{local.day} {local:%b %Y} at {local:%H:%M}"
+    rejudge([child.pk], clock.today(), cleared_by=cleared_by(what, officer_of(actor)))
 
 
 def _text(value: str | None, what: str, minimum: int = 0) -> str:
@@ -133,7 +124,7 @@ def report_episode(*, actor, child: Person, reported_at: dt.datetime, last_seen_
         reported_by_text=(reported_by_text or "").strip()[:200],
         team=team or (officer.team if officer else None), coordinator=coordinator or officer)
     _log(actor, "collection", ep, f"missing episode reported for child {child.ref}")
-    _rejudge(actor, child, f"the missing report on {_at(reported_at)}")
+    _rejudge(actor, child, f"the missing report on {clock.moment_said(reported_at)}")
     return ep
 
 
@@ -193,7 +184,7 @@ def record_screening(*, actor, episode: MissingEpisode, stage: str, at: dt.datet
     _log(actor, "collection", episode, f"exploitation screening at {stage}: {len(chosen)} indicator(s)")
     if chosen and referral_at is None and (episode.coordinator_id or episode.team_id):
         _hand_over_referral(actor, episode, s)
-    _rejudge(actor, episode.child, f"the screening on {_at(at)}")
+    _rejudge(actor, episode.child, f"the screening on {clock.moment_said(at)}")
     return s
 
 
@@ -212,7 +203,7 @@ def _hand_over_referral(actor, episode: MissingEpisode, s: Screening) -> None:
               team=episode.team, title="Make the referral to the exploitation team or safeguarding hub",
               record_type="episode", record_ref=episode.ref, severity="high", by=officer_of(actor), actor=actor,
               due=s.at + dt.timedelta(hours=hours),
-              reasons=[f"the screening at {s.stage} on {_at(s.at)} found {len(s.indicators)} indicator(s) of "
+              reasons=[f"the screening at {s.stage} on {clock.moment_said(s.at)} found {len(s.indicators)} indicator(s) of "
                        "exploitation", f"any indicator present needs a referral within {hours} hours"])
 
 
@@ -232,8 +223,8 @@ def record_referral(*, actor, screening: Screening, at: dt.datetime, to: str) ->
     from vigil.work.services import settle
 
     settle(source=_referral_source(screening), actor=actor,
-           outcome=f"referral to {screening.referral_to} recorded on {_at(at)}")
-    _rejudge(actor, screening.episode.child, f"the referral on {_at(at)}")
+           outcome=f"referral to {screening.referral_to} recorded on {clock.moment_said(at)}")
+    _rejudge(actor, screening.episode.child, f"the referral on {clock.moment_said(at)}")
     return screening
 
 
@@ -268,7 +259,7 @@ def record_return(*, actor, episode: MissingEpisode, returned_at: dt.datetime, f
                   actor=_actor_name(actor))
     links.raise_alerts_now(OffenderLink.objects.filter(episode=episode, holds=True)
                            .values_list("subject_ref", flat=True), as_of or local_date(returned_at))
-    _rejudge(actor, episode.child, f"the return on {_at(returned_at)}")
+    _rejudge(actor, episode.child, f"the return on {clock.moment_said(returned_at)}")
     return episode
 
 
@@ -289,7 +280,7 @@ def record_prevention_interview(*, actor, episode: MissingEpisode, at: dt.dateti
     episode.prevention_interview_at = at
     episode.save(update_fields=["prevention_interview_at"])
     _log(actor, "alteration", episode, "prevention (safe and well) interview recorded")
-    _rejudge(actor, episode.child, f"the prevention interview on {_at(at)}")
+    _rejudge(actor, episode.child, f"the prevention interview on {clock.moment_said(at)}")
     return episode
 
 
@@ -299,7 +290,7 @@ def record_return_interview(*, actor, episode: MissingEpisode, at: dt.datetime, 
     episode.return_interview_at, episode.return_interview_note = at, (note or "").strip()
     episode.save(update_fields=["return_interview_at", "return_interview_note"])
     _log(actor, "alteration", episode, "independent return home interview offered")
-    _rejudge(actor, episode.child, f"the return home interview on {_at(at)}")
+    _rejudge(actor, episode.child, f"the return home interview on {clock.moment_said(at)}")
     return episode
 
 
@@ -312,7 +303,7 @@ def record_strategy_meeting(*, actor, child: Person, held_at: dt.datetime, atten
                                        recorded_by=officer_of(actor))
     access_log.record(actor=actor, operation="collection", record_type="person", record_ids=child.ref,
                       justification=WORK, detail="repeat-missing strategy meeting recorded")
-    _rejudge(actor, child, f"the strategy meeting on {_at(held_at)}")
+    _rejudge(actor, child, f"the strategy meeting on {clock.moment_said(held_at)}")
     return m
 
 

@@ -16,18 +16,29 @@ def missing_children(ctx: SweepContext):
     as_of, pol = ctx.as_of, ctx.policy
     judged = end_of_day(as_of)
     facts = episode_facts(until=judged)
+    yield from _episode_findings(facts, as_of, pol)
+    yield from _repeat_missing(facts, strategy_meetings_by_identity(until=judged), as_of, pol)
+    yield from rules.exploitation_locations(facts, as_of, pol)
+    yield from rules.co_missing_groups(facts, as_of, pol)
+    links.refresh(as_of=as_of, facts=facts, actor="system:sweep")
+    yield from links.findings(as_of)
+
+
+def _episode_findings(facts, as_of, pol):
+    """Each episode's own timers: not screened, return interview overdue."""
     for ep in facts:
         for finding in (rules.not_screened(ep, as_of, pol), rules.return_interview_overdue(ep, as_of, pol)):
             if finding:
                 yield finding
-    # Repeat missing: by the child's resolved identity, so two records of one child count together.
-    meetings = strategy_meetings_by_identity(until=judged)
+
+
+def _repeat_missing(facts, meetings, as_of, pol):
+    """Repeat missing: by the child's resolved identity, so two records of one child count together."""
     by_child: dict[str, list[rules.EpisodeFact]] = defaultdict(list)
     for ep in facts:
         by_child[ep.identity].append(ep)
-    threshold = pol["missing.repeat_threshold"]
     for identity, eps in by_child.items():
-        if len(eps) < threshold:
+        if len(eps) < pol["missing.repeat_threshold"]:
             continue
         latest = max(eps, key=lambda e: (e.reported_at, e.ref))
         finding = rules.repeat_missing_no_strategy(latest.child, [(e.ref, e.reported_at) for e in eps],
@@ -35,10 +46,6 @@ def missing_children(ctx: SweepContext):
                                                    owner=latest.owner)
         if finding:
             yield finding
-    yield from rules.exploitation_locations(facts, as_of, pol)
-    yield from rules.co_missing_groups(facts, as_of, pol)
-    links.refresh(as_of=as_of, facts=facts, actor="system:sweep")
-    yield from links.findings(as_of)
 
 
 def rejudge(children, as_of, *, cleared_by: str) -> dict[str, int]:
@@ -60,21 +67,8 @@ def rejudge(children, as_of, *, cleared_by: str) -> dict[str, int]:
     episodes = MissingEpisode.objects.filter(child_id__in=records)
     judged = end_of_day(as_of)
     facts = episode_facts(episodes, until=judged)
-    per_episode = [f for ep in facts for f in (rules.not_screened(ep, as_of, pol),
-                                               rules.return_interview_overdue(ep, as_of, pol)) if f]
-    meetings = strategy_meetings_by_identity(until=judged, children=records)
-    repeat = []
-    by_child: dict[str, list[rules.EpisodeFact]] = defaultdict(list)
-    for ep in facts:
-        by_child[ep.identity].append(ep)
-    for identity, eps in by_child.items():
-        if len(eps) >= pol["missing.repeat_threshold"]:
-            latest = max(eps, key=lambda e: (e.reported_at, e.ref))
-            finding = rules.repeat_missing_no_strategy(latest.child, [(e.ref, e.reported_at) for e in eps],
-                                                       meetings.get(identity, ()), as_of, pol,
-                                                       team_id=latest.team_id, owner=latest.owner)
-            if finding:
-                repeat.append(finding)
+    per_episode = list(_episode_findings(facts, as_of, pol))
+    repeat = list(_repeat_missing(facts, strategy_meetings_by_identity(until=judged, children=records), as_of, pol))
     episode_refs = set(episodes.values_list("ref", flat=True))
     counts = reconcile(as_of, per_episode, {rules.MISSING_NOT_SCREENED, rules.RETURN_INTERVIEW_OVERDUE},
                        entities=("episode", episode_refs), cleared_by=cleared_by)

@@ -42,6 +42,7 @@ from vigil.offenders.models import (
     VisitPlan,
 )
 from vigil.offenders.sweep import rejudge
+from vigil.sweep.registry import cleared_by
 
 OWN_WORK = "own or team work"
 ARMS_RISK = ("sexual_preoccupation", "offence_related_sexual_interests", "access_to_children",
@@ -80,12 +81,7 @@ def _rejudge(actor, subject: Subject, what: str) -> None:
     transaction (``offenders.sweep.rejudge``). What no longer holds closes, saying ``cleared by <what> (<who>)``;
     what newly holds opens; the nightly sweep finds nothing left to change for this subject."""
     officer = actor if isinstance(actor, Officer) else officer_of(actor)
-    who = f" ({officer.name})" if officer is not None else ""
-    rejudge(Subject.objects.filter(pk=subject.pk), clock.today(), cleared_by=f"cleared by {what}{who}")
-
-
-def _on(day: dt.date) -> str:
-    return f"{day:%-d %b %Y}"
+    rejudge(Subject.objects.filter(pk=subject.pk), clock.today(), cleared_by=cleared_by(what, officer))
 
 
 def _not_future(day: dt.date, what: str) -> None:
@@ -111,7 +107,7 @@ def update_subject(*, actor, subject: Subject, version: int, manager: Officer | 
         raise InputError("someone else changed this subject since you opened it: reload the page to see their "
                          "change, then make yours again")
     _log(actor, subject, "alteration", "manager, MAPPA or fixed abode changed")
-    _rejudge(actor, subject, f"the change to the subject's record on {_on(clock.today())}")
+    _rejudge(actor, subject, f"the change to the subject's record on {clock.day_said(clock.today())}")
     subject.refresh_from_db()
     return subject
 
@@ -140,7 +136,7 @@ def change_mode(*, actor, subject: Subject, mode: str, on: dt.date, reason: str)
         for e in Escalation.objects.filter(subject=subject, closed_on__isnull=True).exclude(
                 kind="CHILD_LINKED_TO_OFFENDER"):
             _close(e, on=max(on, e.opened_on), reason=f"subject recorded in {mode} from {on.isoformat()}")
-    _rejudge(actor, subject, f"the change of management mode to {Mode(mode).label.lower()} from {_on(on)}")
+    _rejudge(actor, subject, f"the change of management mode to {Mode(mode).label.lower()} from {clock.day_said(on)}")
     return period
 
 
@@ -153,7 +149,7 @@ def record_notification(*, actor, subject: Subject, kind: str, on: dt.date, deta
         raise InputError("the subject was not subject to notification on that date")
     n = NotificationRecord.objects.create(subject=subject, kind=kind, on=on, detail=(detail or "").strip())
     _log(actor, subject, "collection", f"{kind} notification on {on.isoformat()} recorded")
-    _rejudge(actor, subject, f"the notification recorded for {_on(on)}")
+    _rejudge(actor, subject, f"the notification recorded for {clock.day_said(on)}")
     return n
 
 
@@ -167,7 +163,7 @@ def record_order(*, actor, subject: Subject, kind: str, start: dt.date, end: dt.
         raise InputError("the order's end is before its start")
     o = Order.objects.create(subject=subject, kind=kind, start=start, end=end, conditions=(conditions or "").strip())
     _log(actor, subject, "collection", f"{kind} from {start.isoformat()} recorded")
-    _rejudge(actor, subject, f"the order recorded from {_on(start)}")
+    _rejudge(actor, subject, f"the order recorded from {clock.day_said(start)}")
     return o
 
 
@@ -180,7 +176,7 @@ def record_investigation_review(*, actor, subject: Subject, on: dt.date, note: s
     _not_future(on, "the review date")
     r = InvestigationReview.objects.create(subject=subject, on=on, by=_officer(actor), note=note.strip())
     _log(actor, subject, "collection", f"investigation review on {on.isoformat()}")
-    _rejudge(actor, subject, f"the investigation review on {_on(on)}")
+    _rejudge(actor, subject, f"the investigation review on {clock.day_said(on)}")
     return r
 
 
@@ -263,7 +259,7 @@ def approve_assessment(*, actor, assessment: Assessment, on: dt.date, note: str 
     a.approved_by, a.approved_on, a.approved_at, a.approval_note = officer, on, clock.now(), (note or "").strip()
     a.save(update_fields=["approved_by", "approved_on", "approved_at", "approval_note"])
     _log(actor, a.subject, "alteration", f"risk assessment dated {a.date.isoformat()} ({a.risk_level}) approved")
-    _rejudge(actor, a.subject, f"the approval on {_on(on)} of the assessment dated {_on(a.date)}")
+    _rejudge(actor, a.subject, f"the approval on {clock.day_said(on)} of the assessment dated {clock.day_said(a.date)}")
     return a
 
 
@@ -347,7 +343,7 @@ def record_visit(*, actor, subject: Subject, date: dt.date, time: dt.time | None
             _log(actor, subject, "collection", f"visit on {date.isoformat()} recorded ({outcome}"
                                                f"{', announced' if announced else ''})")
             at = f" at {time:%H:%M}" if time else ""
-            _rejudge(lead, subject, f"the visit on {_on(date)}{at}")
+            _rejudge(lead, subject, f"the visit on {clock.day_said(date)}{at}")
     except IntegrityError:
         if key:  # the same submission arrived twice at once: the first one won
             return Visit.objects.get(idempotency_key=key), False
@@ -440,7 +436,7 @@ def decide_escalation(*, actor, escalation: Escalation, decided_on: dt.date, opt
     _log(actor, e.subject, "alteration", f"decision on escalation {e.kind} recorded"
                                          f"{' (resolved)' if resolves else ''}")
     _hand_over_next_steps(officer, e, d, pol)
-    _rejudge(officer, e.subject, f"the decision of {_on(decided_on)} on the escalation")
+    _rejudge(officer, e.subject, f"the decision of {clock.day_said(decided_on)} on the escalation")
     return d
 
 
@@ -449,7 +445,7 @@ def _hand_over_next_steps(officer: Officer, e: Escalation, d: EscalationDecision
     application to the named applicant; a safeguarding referral to the subject's manager (``vigil.work``)."""
     from vigil.work.services import hand_over
 
-    decided = (f"{officer.titled} decided on {_on(d.decided_on)}: "
+    decided = (f"{officer.titled} decided on {clock.day_said(d.decided_on)}: "
                f"{'; '.join(DecisionOption(o).label for o in d.options)}")
     common = {"record_type": "subject", "record_ref": e.subject.ref, "handed_over": d.rationale, "by": officer,
               "reasons": [decided, *(e.reasons or [])]}

@@ -7,6 +7,7 @@ from collections import defaultdict
 from django.urls import reverse
 
 from vigil.accounts.models import Officer, rank_at_least
+from vigil.core import clock
 from vigil.offenders.models import AnnouncementApproval, Assessment, Escalation, EscalationKind
 from vigil.sweep.catalogue import CATALOGUE
 from vigil.sweep.models import Alert
@@ -41,13 +42,13 @@ def count_approvals(officer):
     return [_assessments([officer]), _announcements([officer])] if _approver(officer) else []
 
 
-def _severities(pairs) -> dict[tuple[str, str], str]:
-    """The severity the one judgement gave each (subject, escalation kind): its open alert of the same code
-    (one query); the catalogue's default where no alert is open."""
-    pairs = list(pairs)
-    rows = Alert.objects.filter(status="open", entity_type="subject", entity_id__in={r for r, _ in pairs},
-                                code__in={k for _, k in pairs}).values_list("entity_id", "code", "severity")
-    return {(ref, code): severity for ref, code, severity in rows}
+def _severities(codes, refs=None) -> dict[tuple[str, str], str]:
+    """The severity the one judgement gave each (subject, escalation kind): its open alert of the same code, in one
+    query (of the subjects ``refs``, or all); ``_severity`` falls back on the catalogue's default."""
+    qs = Alert.objects.filter(status="open", entity_type="subject", code__in=set(codes))
+    if refs is not None:
+        qs = qs.filter(entity_id__in=set(refs))
+    return {(ref, code): severity for ref, code, severity in qs.values_list("entity_id", "code", "severity")}
 
 
 def _severity(judged: dict, ref: str, kind: str) -> str:
@@ -58,7 +59,7 @@ def _severity(judged: dict, ref: str, kind: str) -> str:
 def escalations_awaiting(officers):
     kinds = dict(EscalationKind.choices)
     rows = list(_escalations(officers).select_related("subject", "owner").order_by("deadline", "pk"))
-    judged = _severities((e.subject.ref, e.kind) for e in rows) if rows else {}
+    judged = _severities({e.kind for e in rows}, {e.subject.ref for e in rows}) if rows else {}
     for e in rows:
         severity = _severity(judged, e.subject.ref, e.kind)
         yield WorkItem("escalation", f"subject {e.subject.ref}", f"Decide: {kinds.get(e.kind, e.kind)}",
@@ -71,9 +72,7 @@ def all_escalations_awaiting():
     """Every open escalation with its owner; one that went up a rank is a new item (its level is in the key)."""
     rows = list(Escalation.objects.filter(closed_on__isnull=True, owner__isnull=False).order_by()
                 .values_list("pk", "kind", "owner__ref", "level", "subject__ref"))
-    judged = {(ref, code): sev for ref, code, sev in Alert.objects.filter(
-        status="open", entity_type="subject", code__in={r[1] for r in rows}).values_list("entity_id", "code",
-                                                                                        "severity")} if rows else {}
+    judged = _severities({r[1] for r in rows}) if rows else {}
     for pk, kind, owner, level, ref in rows:
         severity = _severity(judged, ref, kind)
         yield OpenItem(f"escalation:{pk}:level{level}", severity, officer=owner, escalated=level > 0)
@@ -97,12 +96,12 @@ def approvals_awaiting(officers):
     for a in _assessments(approvers).select_related("subject", "assessor").order_by("date", "pk"):
         yield WorkItem("approval", f"subject {a.subject.ref}", "Approve the risk assessment", a.date,
                        (f"{a.assessor.name} assessed the subject as {a.get_risk_level_display()} on "
-                        f"{a.date.day} {a.date:%b %Y}", a.rationale), _assessment_severity(a.risk_level), None,
+                        f"{clock.day_said(a.date)}", a.rationale), _assessment_severity(a.risk_level), None,
                        link=reverse("offenders:approve_assessment", args=[a.pk]), detail={"assessment": a.pk})
     for a in _announcements(approvers).select_related("subject", "requested_by").order_by("planned_for"):
         yield WorkItem("approval", f"subject {a.subject.ref}", "Decide on an announced visit", a.planned_for,
                        (f"{a.requested_by.name} asks to announce the visit planned for "
-                        f"{a.planned_for.day} {a.planned_for:%b %Y}", a.reason), "high", None,
+                        f"{clock.day_said(a.planned_for)}", a.reason), "high", None,
                        link=reverse("offenders:decide_announcement", args=[a.pk]), detail={"announcement": a.pk})
 
 

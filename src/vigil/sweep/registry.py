@@ -75,6 +75,12 @@ _rejudgers: dict[str, Rejudger] = {}
 REJUDGE_CHUNK = 900  # small enough for an IN (...) list on SQLite
 
 
+def cleared_by(what: str, officer=None) -> str:
+    """What a re-judgement after a write says of an alert it closes: "cleared by the visit on … (DC Smith)"."""
+    who = f" ({officer.name})" if officer is not None else ""
+    return f"cleared by {what}{who}"[:300]
+
+
 def rejudger(record_type: str):
     def register(fn: Rejudger) -> Rejudger:
         _rejudgers[record_type] = fn

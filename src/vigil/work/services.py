@@ -115,8 +115,12 @@ def close(*, actor, officer: Officer, task: Task, outcome: str, done: bool = Tru
     t = _locked(task)
     if t.owner_id not in (None, officer.pk) and t.team_id != officer.team_id:
         raise AccessDenied("only the holder or their team closes this task")
-    t.status = TaskStatus.DONE if done else TaskStatus.CANCELLED
-    t.outcome, t.closed_at = outcome.strip(), clock.now()
+    return _finish(t, TaskStatus.DONE if done else TaskStatus.CANCELLED, outcome, officer, actor)
+
+
+def _finish(t: Task, status: str, outcome: str, officer: Officer | None, actor) -> Task:
+    """Close a locked open task with its outcome: the task, its history and the access log."""
+    t.status, t.outcome, t.closed_at = status, outcome.strip(), clock.now()
     t.save(update_fields=["status", "outcome", "closed_at"])
     TaskEvent.objects.create(task=t, at=t.closed_at, what=t.status, officer=officer, detail=t.outcome)
     _log(actor, t, f"{t.status}: {t.outcome[:200]}")
@@ -131,8 +135,4 @@ def settle(*, source: str, outcome: str, actor=None) -> Task | None:
     if t is None:
         return None
     officer = getattr(actor, "officer", None) if actor is not None and not isinstance(actor, str) else None
-    t.status, t.outcome, t.closed_at = TaskStatus.DONE, outcome.strip(), clock.now()
-    t.save(update_fields=["status", "outcome", "closed_at"])
-    TaskEvent.objects.create(task=t, at=t.closed_at, what=t.status, officer=officer, detail=t.outcome)
-    _log(actor or "system:work", t, f"done: {t.outcome[:200]}")
-    return t
+    return _finish(t, TaskStatus.DONE, outcome, officer, actor or "system:work")

@@ -83,8 +83,8 @@ def _said(due) -> str:
     """One date style: "1 Dec 2026", with the time (UK) when the item has one."""
     if isinstance(due, dt.datetime):
         local = timezone.localtime(due)
-        return f"{local.day} {local:%b %Y %H:%M}"
-    return f"{due.day} {due:%b %Y}"
+        return f"{clock.day_said(local)} {local:%H:%M}"
+    return clock.day_said(due)
 
 
 def _keep(item: WorkItem, f: dict, now: dt.datetime) -> bool:
