@@ -173,3 +173,41 @@ def test_trained_parameters_on_a_larger_synthetic_population_recover_the_truth()
     got = {tuple(sorted(p)) for p in zip(scored.pairs["first"], scored.pairs["second"], strict=True)}
     tp = len(got & truth)
     assert tp / len(got) > 0.95 and tp / len(truth) > 0.85
+
+
+def test_a_pair_awaiting_review_is_its_teams_task_and_clears_when_decided_or_withdrawn(handful, org):
+    """Owned work: the queued pair reaches the missing-persons team's queue, names both records, and closes by
+    itself when a reviewer decides; a run that no longer queues a pair clears its task too."""
+    from vigil.work import services as work
+    from vigil.work.models import Task
+    from vigil.work.queue import work_for
+
+    run_linkage(as_of=DAY)
+    queued = _pair(handful["A"], handful["A3"])
+    coordinator = org.officers["missing_persons_coordinator"]
+    pending = {i.record: i for i in work_for(coordinator) if i.kind == "task"}
+    assert len(pending) == RecordMatch.objects.filter(status=MatchStatus.QUEUED).count()
+    item = pending[f"match {queued.pk}"]
+    assert item.owner is None  # in the team queue, to be claimed
+    assert "P01 and P03 may be the same person" in item.reasons[0]
+    task = Task.objects.get(pk=item.detail["task"])
+    assert task.team == org.teams["mp"] and task.status == "open"
+    run_linkage(as_of=DAY)  # a second run hands nothing over twice
+    assert Task.objects.filter(kind="linkage_review").count() == len(pending)
+    work.claim(actor=coordinator.user, officer=coordinator, task=task)
+    decide(actor=coordinator.user, match=queued, decision="reject", rationale="different dates of birth on PNC",
+           at=NOW, as_of=DAY)
+    task.refresh_from_db()
+    assert task.status == "done" and "rejected by" in task.outcome and "different dates of birth" in task.outcome
+    assert f"match {queued.pk}" not in {i.record for i in work_for(coordinator)}
+    # Withdrawn: Bill Hartly turns out to be someone else entirely; his other open review tasks clear, naming the run.
+    others = list(Task.objects.filter(kind="linkage_review", status="open"))
+    a3 = handful["A3"]
+    a3.given_names, a3.surname, a3.date_of_birth = "Kwame", "Asante", dt.date(1999, 1, 2)
+    a3.save()
+    run_linkage(as_of=DAY)
+    [other] = others  # Bill Hartly and the second William Hartley record
+    other.refresh_from_db()
+    assert RecordMatch.objects.get(pk=int(other.record_ref)).status == MatchStatus.WITHDRAWN
+    assert other.status == "done" and "now scores below the review threshold" in other.outcome
+    assert list(other.events.values_list("what", flat=True)) == ["created", "done"]

@@ -133,3 +133,21 @@ def test_the_team_view_reads_the_whole_team_in_a_handful_of_queries(org, django_
     with django_assert_max_num_queries(len(few) + 2):  # twelve more members: no more queries
         page = client.get("/work/team/").content.decode()
     assert page.count("Team queue (unclaimed)") == 1  # the team's task once, not once per member
+
+
+def test_a_possible_match_task_names_both_people_and_opens_the_pair(org):
+    from vigil.people.linkage.services import run_linkage
+
+    t = org.teams["mp"]
+    a = factories.person("P01", given="William", surname="Hartley", dob=dt.date(1980, 3, 4), team=t)
+    factories.person("P03", given="Bill", surname="Hartly", dob=dt.date(1980, 4, 3), team=t)
+    run_linkage(as_of=TODAY)
+    task = Task.objects.get(kind="linkage_review")
+    page = _client(org.user("missing_persons_coordinator")).get(f"/work/tasks/{task.pk}/").content.decode()
+    assert "William Hartley and Bill Hartly" in page and "possible match" in page
+    assert f'href="/missing/matches/{task.record_ref}/"' in page
+    logged = set(AccessLogEntry.objects.filter(operation="consultation", record_type="person")
+                 .values_list("record_id", flat=True))
+    assert {a.ref, "P03"} <= logged  # the two people the task names
+    queue = _client(org.user("exploitation_analyst")).get("/work/").content.decode()
+    assert "William Hartley and Bill Hartly" not in queue  # another team's queue

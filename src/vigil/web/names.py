@@ -12,7 +12,13 @@ from urllib.parse import quote
 from django.apps import apps
 
 _PATHS = {"subject": "/offenders/subjects/{}/", "crime": "/crimes/{}/", "episode": "/missing/episodes/{}/",
-          "person": "/people/{}/", "address": "/missing/address/?key={}"}
+          "person": "/people/{}/", "address": "/missing/address/?key={}",
+          "match": "/missing/matches/{}/"}
+
+# What each record type is called on a page (the API and JSON keep the type codes).
+RECORD_WORDS = {"subject": "subject", "crime": "crime", "episode": "missing episode", "person": "person",
+                "address": "address", "match": "possible match", "officer": "officer",
+                "officer_case": "standards case", "team": "team"}
 
 
 def record_url(record_type: str, ref: str) -> str:
@@ -49,6 +55,10 @@ def names_of(refs: Mapping[str, Iterable[str]]) -> dict[tuple[str, str], str]:
         elif record_type == "crime":
             found = {ref: summary for ref, summary in apps.get_model("investigations.Crime").objects
                      .filter(ref__in=wanted).values_list("ref", "summary") if summary}
+        elif record_type == "match":  # a pair of person records awaiting review: both names
+            qs = apps.get_model("people.RecordMatch").objects.filter(pk__in={r for r in wanted if r.isdigit()})
+            found = {str(m.pk): f"{m.left.display_name} and {m.right.display_name}"
+                     for m in qs.select_related("left", "right").prefetch_related("left__aliases", "right__aliases")}
         else:
             found = {}
         out.update({(record_type, ref): name for ref, name in found.items() if name})

@@ -48,6 +48,54 @@ def hand_over(*, source: str, kind: str, title: str, record_type: str, record_re
     return t
 
 
+def hand_over_all(tasks: Sequence[Task], *, actor, by: Officer | None = None) -> list[Task]:
+    """``hand_over`` for many at once (a linkage run queuing pairs for review), set-based: unsaved ``Task`` rows
+    whose ``source`` is not yet used are created with their history, and logged once per record type."""
+    if not tasks:
+        return []
+    sources = [t.source for t in tasks]
+    used = set()
+    for i in range(0, len(sources), 900):
+        used |= set(Task.objects.filter(source__in=sources[i:i + 900]).values_list("source", flat=True))
+    now = clock.now()
+    new = [t for t in tasks if t.source not in used]
+    for t in new:
+        if not t.reasons or t.team_id is None:
+            raise InputError("a task needs a team queue and at least one reason a person can check")
+        t.created_at, t.created_by = now, by
+    with transaction.atomic():
+        made = Task.objects.bulk_create(new, batch_size=500)
+        TaskEvent.objects.bulk_create([TaskEvent(task=t, at=now, what="created", officer=by,
+                                                 detail="for the team queue") for t in made], batch_size=500)
+        for record_type in sorted({t.record_type for t in made}):
+            access_log.record(actor=actor, operation="alteration", record_type=record_type,
+                              record_ids=[t.record_ref for t in made if t.record_type == record_type],
+                              justification=JUSTIFICATION, detail=f"task handed to a team queue ({len(made)} in all)")
+    return made
+
+
+def settle_all(*, sources: Sequence[str], outcome: str, actor, done: bool = True) -> int:
+    """``settle`` for many at once: the open tasks handed over by ``sources`` close with ``outcome``."""
+    closed = 0
+    now = clock.now()
+    status = TaskStatus.DONE if done else TaskStatus.CANCELLED
+    with transaction.atomic():
+        for i in range(0, len(sources), 900):
+            rows = list(Task.objects.select_for_update().filter(source__in=sources[i:i + 900], status=TaskStatus.OPEN)
+                        .values_list("pk", "record_type", "record_ref"))
+            if not rows:
+                continue
+            Task.objects.filter(pk__in=[r[0] for r in rows]).update(status=status, outcome=outcome, closed_at=now)
+            TaskEvent.objects.bulk_create([TaskEvent(task_id=r[0], at=now, what=status, detail=outcome)
+                                           for r in rows])
+            for record_type in sorted({r[1] for r in rows}):
+                access_log.record(actor=actor, operation="alteration", record_type=record_type,
+                                  record_ids=[r[2] for r in rows if r[1] == record_type], justification=JUSTIFICATION,
+                                  detail=f"task {status}: {outcome[:200]}")
+            closed += len(rows)
+    return closed
+
+
 def _locked(task: Task) -> Task:
     t = Task.objects.select_for_update(of=("self",)).select_related("owner", "team").get(pk=task.pk)
     if t.status != TaskStatus.OPEN:

@@ -18,7 +18,7 @@ from vigil.accounts.models import Officer
 from vigil.core import clock
 from vigil.core.errors import AccessDenied, InputError
 from vigil.sweep.catalogue import CATALOGUE
-from vigil.web.names import names_of, record_url
+from vigil.web.names import RECORD_WORDS, names_of, record_url
 from vigil.web.shown import log_shown
 from vigil.work import services
 from vigil.work.models import Task
@@ -28,7 +28,8 @@ from vigil.work.registry import WorkItem
 AREAS = {"offenders": "Offender management", "missing": "Missing children", "investigations": "Investigations",
          "standards": "Professional standards", "people": "People"}
 AREA_OF_RECORD = {"subject": "offenders", "episode": "missing", "person": "missing", "address": "missing",
-                  "crime": "investigations", "officer": "investigations", "officer_case": "standards"}
+                  "crime": "investigations", "officer": "investigations", "officer_case": "standards",
+                  "match": "people"}
 KINDS = {"alert": "Alerts", "escalation": "Decisions awaited", "task": "Tasks handed to you",
          "approval": "Approvals"}
 DUE = {"overdue": "Overdue", "today": "Due today", "week": "Due within 7 days"}
@@ -255,6 +256,7 @@ def task(request, pk: int):
               detail=f"task: {t.title}", texts=[*t.reasons, t.handed_over])
     return render(request, "work/task.html", {
         "t": t, "name": names.get((t.record_type, t.record_ref), ""), "link": record_url(t.record_type, t.record_ref),
+        "record_word": RECORD_WORDS.get(t.record_type, t.record_type),
         "events": list(t.events.select_related("officer")), "close_form": close_form, "reassign_form": reassign_form,
         "may_claim": t.status == "open" and t.owner_id is None and officer.team_id == t.team_id,
         "may_close": t.status == "open" and (t.owner_id in (None, officer.pk) or t.team_id == officer.team_id),

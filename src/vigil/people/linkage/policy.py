@@ -15,3 +15,5 @@ define("linkage.expected_duplicate_share", 0.05,
 define("linkage.prior_match_probability_cap", 0.0001,
        "The prior that two random records match is never taken above this, so a force with few records does not "
        "link on thin evidence (names alike and a shared birthday)", "ADR 0303")
+define("linkage.review_days", 7,
+       "days a team has to review a pair of records awaiting review: the due date of its review task (docs/adr/0018)")

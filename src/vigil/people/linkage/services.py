@@ -20,7 +20,7 @@ from django.dispatch import Signal
 from vigil.core import access_log, clock, policy
 from vigil.core.errors import InputError
 from vigil.core.scope import officer_of
-from vigil.people.linkage import identities, model, records
+from vigil.people.linkage import identities, model, records, reviews
 from vigil.people.linkage.models import HUMAN_DECIDED, LINKED, LinkRun, MatchStatus, RecordMatch
 from vigil.people.models import Person
 
@@ -114,8 +114,21 @@ def run_linkage(*, actor="system:link", pol=None, train: bool | None = None, as_
             refs = _refs(touched)
             access_log.record(actor=actor, operation="combination", record_type="person", record_ids=refs,
                               justification=PURPOSE, detail=f"record linkage run #{run.pk}: linked or queued")
+        _hand_over_reviews(run, created + updated, withdrawn, actor)
         _announce(changed, as_of or clock.today(), actor)
     return run
+
+
+def _hand_over_reviews(run: LinkRun, scored: list[RecordMatch], withdrawn: list[RecordMatch], actor) -> None:
+    """Pairs newly awaiting review become their team's tasks; pairs no longer awaiting it clear theirs."""
+    reviews.hand_over([m for m in scored if m.status == MatchStatus.QUEUED], actor=actor)
+    linked = [m.pk for m in scored if m.status == MatchStatus.LINKED_AUTO]
+    if linked:
+        reviews.clear(linked, outcome=f"cleared by linkage run #{run.pk}: the pair was linked automatically",
+                      actor=actor)
+    if withdrawn:
+        reviews.clear([m.pk for m in withdrawn], actor=actor,
+                      outcome=f"cleared by linkage run #{run.pk}: the pair now scores below the review threshold")
 
 
 def _swapped(row: dict) -> dict:
@@ -173,5 +186,7 @@ def decide(*, actor, match: RecordMatch, decision: str, rationale: str, at: dt.d
     refs = list(Person.objects.filter(pk__in=[match.left_id, match.right_id]).values_list("ref", flat=True))
     access_log.record(actor=actor, operation="combination", record_type="person", record_ids=sorted(refs),
                       justification=PURPOSE, detail=f"match #{match.pk} {match.status} by a reviewer")
+    by = match.decided_officer.titled if match.decided_officer else who
+    reviews.clear([match.pk], actor=actor, outcome=f"the pair was {match.status} by {by}: {rationale}")
     _announce(changed | {match.left_id, match.right_id}, as_of, actor)
     return match
