@@ -150,3 +150,22 @@ def test_an_escalation_carries_the_severity_the_judgement_gave_its_alert(org):
     alert = Alert.objects.get(code="VISIT_OVERDUE", entity_id="S1", status="open")
     [item] = [i for i in work_for(e.owner) if i.kind == "escalation" and i.detail["escalation"] == e.pk]
     assert item.severity == alert.severity == "critical"  # not the catalogue's default
+
+
+def test_an_alert_no_rule_could_give_one_officer_waits_in_its_teams_queue(org):
+    """An exploitation location belongs to no one officer: it waits in its team's queue, is counted beside "Work
+    queue" for every member, and is told about as a team item; an alert of another team is not shown."""
+    from vigil.sweep.models import Alert
+    from vigil.work.registry import all_open, open_count
+
+    day = dt.date(2024, 8, 15)
+    common = {"severity": "high", "entity_type": "address", "since": day, "opened_as_of": day,
+              "last_seen_as_of": day, "reasons": ["3 different children were found at XW3 1AB within 12 months"]}
+    mine = Alert.objects.create(code="EXPLOITATION_LOCATION", entity_id="XW31AB|41|", team=org.teams["mp"], **common)
+    Alert.objects.create(code="EXPLOITATION_LOCATION", entity_id="XW99ZZ|1|", team=org.teams["om"], **common)
+    coordinator = org.officers["missing_persons_coordinator"]
+    [item] = [i for i in work_for(coordinator) if i.kind == "alert"]
+    assert item.record == "address XW31AB|41|" and item.owner is None
+    assert open_count(coordinator) == len(work_for(coordinator))
+    told = {i.key: i for i in all_open()}
+    assert told[f"alert:{mine.pk}"].team == org.teams["mp"].ref and told[f"alert:{mine.pk}"].officer is None

@@ -1,5 +1,6 @@
-"""The work sources the foundation owns: the open alerts an officer owns, and the tasks handed to them or waiting
-in their team's queue."""
+"""The work sources the foundation owns: the open alerts an officer owns (and those no rule could give one officer,
+such as an exploitation location, waiting in their team's queue), and the tasks handed to them or waiting in their
+team's queue. Nothing open is left without someone to see it."""
 from __future__ import annotations
 
 from django.db.models import Q
@@ -11,7 +12,8 @@ from vigil.work.registry import OpenItem, WorkItem, item_count, open_items, work
 
 
 def _alerts(officers):
-    return Alert.objects.filter(status="open", owner__in=[o.ref for o in officers])
+    return Alert.objects.filter(Q(owner__in=[o.ref for o in officers])
+                                | Q(owner="", team_id__in={o.team_id for o in officers}), status="open")
 
 
 def _tasks(officers):
@@ -33,7 +35,7 @@ def count_tasks(officer):
 def owned_alerts(officers):
     for a in _alerts(officers).order_by():
         yield WorkItem("alert", f"{a.entity_type} {a.entity_id}", label(a.code), a.opened_as_of, tuple(a.reasons),
-                       a.severity, a.owner, detail={"code": a.code, "since": a.since.isoformat(), "alert": a.pk})
+                       a.severity, a.owner or None, detail={"code": a.code, "since": a.since.isoformat(), "alert": a.pk})
 
 
 @work_source("tasks")
@@ -47,9 +49,9 @@ def handed_tasks(officers):
 
 @open_items("alerts")
 def all_owned_alerts():
-    for pk, owner, severity in Alert.objects.filter(status="open").exclude(owner="").order_by().values_list(
-            "pk", "owner", "severity"):
-        yield OpenItem(f"alert:{pk}", severity, officer=owner)
+    for pk, owner, team, severity in Alert.objects.filter(status="open").exclude(owner="", team__isnull=True) \
+            .order_by().values_list("pk", "owner", "team__ref", "severity"):
+        yield OpenItem(f"alert:{pk}", severity, officer=owner or None, team=None if owner else team)
 
 
 @open_items("tasks")

@@ -31,7 +31,7 @@ class Command(VigilCommand):
             self.stdout.write(json.dumps([i.as_json() for i in items], indent=1))
             return
         console = Console(file=self.stdout, highlight=False, width=160)
-        console.print(f"{len(items)} open work item(s) for {officer.rank} {officer.name} ({officer.ref})")
+        console.print(f"{len(items)} open work item(s) for {officer.titled} ({officer.ref})")
         for i in items:
             who = "" if i.owner else " [team queue]"
             console.print(f"[{i.severity.upper():8}] {i.kind:10} {i.record}: {i.title}, due {i.due:%-d %b %Y}{who}"
