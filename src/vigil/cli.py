@@ -28,6 +28,9 @@ COMMANDS = {
     "database": "PostgreSQL least privilege: 'database roles' creates the owner and application roles",
     "backup": "write the whole database to one checksummed file (--out FILE; logged as a disclosure)",
     "restore": "load a backup into an empty database, on SQLite or PostgreSQL (everything or nothing)",
+    "retention": "MoPI retention review: 'retention due --as-of D' lists the records due a review, with reasons",
+    "sar": "the subject-access pack for a person, third parties withheld (--out FILE)",
+    "erase": "erase a person where no retention rule or live case requires the record (--reason TEXT)",
 }
 
 # Management command names that differ from the vigil command (Python keywords cannot be module names).

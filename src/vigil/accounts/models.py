@@ -57,6 +57,7 @@ class Role(models.TextChoices):
     PROFESSIONAL_STANDARDS = "professional_standards"
     AUDITOR = "auditor"
     ADMINISTRATOR = "administrator"
+    INFORMATION_MANAGER = "information_manager"  # MoPI retention review, subject access, erasure (docs/adr/0020)
 
 
 class SpecialismName(models.TextChoices):

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "vigil.standards",
     "vigil.missing",
     "vigil.assurance",
+    "vigil.governance",
 ]
 
 MIDDLEWARE = [

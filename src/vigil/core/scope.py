@@ -34,12 +34,29 @@ def grant(model, action: str = "view"):
     return register
 
 
-def deny(model, action: str = "view"):
-    """Register ``fn(officer) -> Q | None`` of records the officer must never reach, even by break-glass."""
+PS_RESTRICTION = "a professional-standards restriction prevents access to this record"
+
+
+def deny(model, action: str = "view", reason: str = PS_RESTRICTION):
+    """Register ``fn(officer) -> Q | None`` of records the officer must never reach, even by break-glass;
+    ``reason`` is what a refusal says (and logs), so it names the restriction that applied."""
     def register(fn: Grant) -> Grant:
         _denials[_key(model, action)].append(fn)
+        _reasons[fn] = reason
         return fn
     return register
+
+
+_reasons: dict[Grant, str] = {}
+
+
+def refusal(records, officer, action: str = "view") -> str:
+    """Why a denial keeps ``records`` (a queryset, usually one record) from the officer; '' when none does."""
+    for fn in _denials[_key(records.model, action)]:
+        q = fn(officer)
+        if q is not None and records.filter(q).exists():
+            return _reasons.get(fn, PS_RESTRICTION)
+    return ""
 
 
 def officer_of(user):
@@ -128,8 +145,9 @@ def access(user, obj, *, action: str = "view", record_type: str, record_id: str)
     if officer is None:
         return Access(False, refused_reason="no officer record for this account")
     manager = type(obj)._default_manager
-    if manager.filter(pk=obj.pk).denied_to(user, action).exists():
-        return Access(False, refused_reason="a professional-standards restriction prevents access to this record")
+    refused = refusal(manager.filter(pk=obj.pk), officer, action)
+    if refused:
+        return Access(False, refused_reason=refused)
     if manager.filter(pk=obj.pk).restrict(user, action).exists():
         return Access(True, justification=OWN_WORK)
     bg = (BreakGlass.objects.filter(user=user, record_type=record_type, record_id=record_id,
@@ -155,8 +173,9 @@ def change_justification(actor, obj, *, record_type: str, record_id: str, own_wo
     if officer_of(actor) is None:
         raise AccessDenied("no officer record for this account")
     manager = type(obj)._default_manager
-    if manager.filter(pk=obj.pk).denied_to(actor).exists():
-        raise AccessDenied("a professional-standards restriction prevents access to this record")
+    refused = refusal(manager.filter(pk=obj.pk), officer_of(actor))
+    if refused:
+        raise AccessDenied(refused)
     if manager.filter(pk=obj.pk).restrict(actor).exists():
         return own_work
     bg = (BreakGlass.objects.filter(user=actor, record_type=record_type, record_id=record_id,

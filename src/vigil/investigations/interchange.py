@@ -149,7 +149,7 @@ class CrimesSection(Section):
                           "override_rationale")):
             latest[a["crime_id"]] = a
         people: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        for crime_id, role, ref in (CrimePerson.objects.filter(crime_id__in=ids).order_by("person__ref")
+        for crime_id, role, ref in (CrimePerson.objects.filter(crime_id__in=ids, person__erased_at__isnull=True).order_by("person__ref")
                                     .values_list("crime_id", "role", "person__ref")):
             people[crime_id][role].append(ref)
         for r in rows:

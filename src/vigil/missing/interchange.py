@@ -216,7 +216,8 @@ class MissingEpisodesSection(Section):
     def export(self, ctx):
         through = MissingEpisode.found_with.through
         found_with: dict[int, list[str]] = {}
-        for r in through.objects.order_by("pk").values("missingepisode_id", "person__ref").iterator(chunk_size=20000):
+        for r in (through.objects.filter(person__erased_at__isnull=True).order_by("pk")
+                  .values("missingepisode_id", "person__ref").iterator(chunk_size=20000)):
             found_with.setdefault(r["missingepisode_id"], []).append(r["person__ref"])
         screenings: dict[int, list[dict]] = {}
         for s in Screening.objects.order_by("at", "pk").values(
@@ -231,13 +232,14 @@ class MissingEpisodesSection(Section):
             meetings.setdefault(m["episode_id"], m["held_at"])
         rows = MissingEpisode.objects.order_by("ref").values(
             "pk", "ref", "child__ref", "team__ref", "coordinator__ref", "reported_at", "reported_by__ref",
+            "reported_by__erased_at",
             "last_seen_at", "last_seen_place", "circumstances", "risk_grade", "graded_at", "returned_at",
             "found_line1", "found_line2", "found_town", "found_postcode", "condition", "prevention_interview_at",
             "return_interview_at")
         for e in rows.iterator(chunk_size=5000):
             yield {
                 "id": e["ref"], "child": e["child__ref"], "team": e["team__ref"], "coordinator": e["coordinator__ref"],
-                "reported": _out(e["reported_at"]), "reported_by": e["reported_by__ref"],
+                "reported": _out(e["reported_at"]), "reported_by": e["reported_by__ref"] if not e["reported_by__erased_at"] else None,
                 "last_seen_at": _out(e["last_seen_at"]), "last_seen_place": e["last_seen_place"],
                 "circumstances": e["circumstances"], "risk_grade": e["risk_grade"] or None,
                 "graded_at": _out(e["graded_at"]), "returned": _out(e["returned_at"]),

@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 
 from vigil.core import access_log
 from vigil.core.policy import Policy
-from vigil.core.scope import Access, access
+from vigil.core.scope import Access, access, officer_of, refusal
 from vigil.missing import rules
 from vigil.missing.deadlines import local_text
 from vigil.missing.facts import episode_facts, identity_key, strategy_meetings_by_identity
@@ -265,11 +265,12 @@ def open_offender_link(*, actor, pk: int) -> tuple[OffenderLink | None, str]:
     link = OffenderLink.objects.restrict(actor).select_related("episode", "reviewed_by").filter(pk=pk).first()
     if link is None:
         return None, ""
-    if MissingEpisode.objects.filter(pk=link.episode_id).denied_to(actor).exists():
+    refused = refusal(MissingEpisode.objects.filter(pk=link.episode_id), officer_of(actor))
+    if refused:
         access_log.record(actor=actor, operation="consultation", record_type="episode", record_ids=link.episode.ref,
-                          justification="refused: a professional-standards restriction prevents access",
-                          outcome="refused", detail="attempt to open a link between a missing child and a subject")
-        return None, "a professional-standards restriction prevents access to this record"
+                          justification=f"refused: {refused}", outcome="refused",
+                          detail="attempt to open a link between a missing child and a subject")
+        return None, refused
     _consulted(actor, "subject", link.subject_ref, f"link to missing episode {link.episode.ref} opened")
     log_shown(actor, {"episode": [link.episode.ref]}, texts=[link.evidence], justification="own or team work",
               detail=f"link {link.pk} to subject {link.subject_ref}: the episode and the records its evidence names")

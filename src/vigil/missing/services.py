@@ -12,7 +12,7 @@ from django.db import transaction
 
 from vigil.core import access_log, clock
 from vigil.core.errors import InputError, Superseded
-from vigil.core.scope import change_justification, officer_of
+from vigil.core.scope import change_justification, officer_of, refusal
 from vigil.missing import links
 from vigil.missing.deadlines import local_date
 from vigil.missing.models import (
@@ -88,8 +88,9 @@ def reported_child(*, actor, ref: str = "", given_names: str = "", surname: str 
     person = Person.objects.filter(ref=ref).first()
     if person is None:
         raise InputError(f"child: no person {ref!r}")
-    if Person.objects.filter(pk=person.pk).denied_to(actor).exists():
-        raise InputError("child: a professional-standards restriction prevents you recording this child")
+    refused = refusal(Person.objects.filter(pk=person.pk), officer_of(actor))
+    if refused:
+        raise InputError(f"child: {refused}")
     return person
 
 

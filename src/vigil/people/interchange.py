@@ -144,7 +144,7 @@ class PeopleSection(Section):
         phones = grouped(Phone, ["number"])
         vehicles = grouped(Vehicle, ["registration"])
         identifiers = grouped(Identifier, ["type", "value"])
-        rows = Person.objects.order_by("ref").values(
+        rows = Person.objects.filter(erased_at__isnull=True).order_by("ref").values(  # erased: placeholders only
             "pk", "ref", "given_names", "surname", "date_of_birth", "born_earliest", "born_latest", "sex",
             "team__ref", "identity__ref")
         for p in rows.iterator(chunk_size=5000):

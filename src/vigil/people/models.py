@@ -74,6 +74,9 @@ class Person(models.Model):
     team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.PROTECT,
                              related_name="people", help_text="the team that holds this record")
     identity = models.ForeignKey(Identity, null=True, blank=True, on_delete=models.SET_NULL, related_name="records")
+    erased_at = models.DateTimeField(null=True, blank=True,
+                                     help_text="set when the person was erased: the row stays only as a placeholder "
+                                               "for the records that name it (docs/adr/0020)")
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -95,6 +98,8 @@ class Person(models.Model):
     def display_name(self) -> str:
         """The one way a person is named on every page: 'Mark Ellery', 'Mark (surname not known)',
         'Ellery (given names not known)', 'name not known, known as Jay', 'name not known'."""
+        if self.erased_at:
+            return "erased record"
         return display_name(self.given_names, self.surname, lambda: self.known_as)
 
     @property
