@@ -101,6 +101,7 @@ ROLE_LOGINS = {
     "professional_standards": ("psd", "DI", ["professional_standards"]),
     "auditor": ("adm", "staff", ["auditor"]),
     "administrator": ("adm", "staff", ["administrator"]),
+    "information_manager": ("adm", "staff", ["information_manager"]),
     "other_team_offender_manager": ("om2", "DC", ["offender_manager"]),
 }
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from tests.factories import ROLE_LOGINS
 
 ROLES = [*ROLE_LOGINS, "restricted", "anonymous"]
-AREAS = ["foundation", "offenders", "investigations", "standards", "missing", "assurance", "accounts", "work"]
+AREAS = ["foundation", "offenders", "investigations", "standards", "missing", "assurance", "accounts", "work",
+         "governance"]
 
 
 @dataclass

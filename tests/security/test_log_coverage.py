@@ -58,6 +58,7 @@ NO_PERSONAL_DATA = {
     "mfa_verify": "the second-factor form",
     "mfa_enrol": "second-factor enrolment (the user's own authenticator)",
     "logout": "POST only: signs out",
+    "governance:access_pack": "POST only: the subject-access pack, a download logged as a disclosure",
     "audit:verify": "POST only: the chain's verification result (counts, no records)",
     "audit:export": "the re-authentication form; the export itself is a POST logged as a disclosure",
     "api-schema": "the OpenAPI document",
@@ -252,6 +253,18 @@ def _pages_with_records():
     hand_over(source="log-coverage:1", kind="follow_up", title="Follow up the failed visit", record_type="subject",
               record_ref=mine.ref, reasons=[f"two failed visits to {mine.ref}"], owner=users["om"].officer,
               due=now + dt.timedelta(days=1), handed_over="the decider's rationale")
+    # Information governance: a subject access request, an erasure awaiting approval, a restriction, a disclosure.
+    from vigil.governance import disclosures, erasure, restriction, subject_access
+    from vigil.people.models import Person
+
+    free = [p for p in Person.objects.filter(crime_roles__isnull=True, subjects__isnull=True,
+                                             missing_episodes__isnull=True).order_by("ref")[:3]]
+    subject_access.log_request(actor="system:test", person=mine.person, received_on=AS_OF)
+    erasure.request(actor="system:test", person=free[0], reason="asked by the data subject, no policing purpose")
+    restriction.place(actor="system:test", person=free[1], reason="the data subject contests its accuracy")
+    disclosures.record(actor="system:test", person=mine.person, recipient_kind="probation",
+                       recipient="Central West probation", lawful_basis="DPA 2018 s.35; MAPPA",
+                       what="risk level and the date of the last home visit")
 
 
 def _personas():

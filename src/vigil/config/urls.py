@@ -19,6 +19,7 @@ urlpatterns = [
     path("missing/", include("vigil.missing.urls")),
     path("assurance/", include("vigil.assurance.urls")),
     path("work/", include("vigil.work.urls")),
+    path("governance/", include("vigil.governance.urls")),
     path("api/", include("vigil.web.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(custom_settings={"POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums", "vigil.core.api.error_responses"]}), name="api-schema"),

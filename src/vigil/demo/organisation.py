@@ -115,6 +115,10 @@ def organisation(ctx: GenerateContext) -> None:
             role = "missing_persons_coordinator" if team.kind == "missing_persons" else "exploitation_analyst"
             for _ in range(size):
                 add(team, rng.choice(["PC", "DC", "staff"]), 1, [role])
+    for team in teams:  # last, so that every other officer keeps the reference and name a seed gave it before
+        if team.kind == "other":
+            for _ in range(2):  # two, so that an erasure one asks for another approves (four eyes)
+                add(team, "staff", 0, ["information_manager"])
     advance.finish()
     Officer.objects.bulk_create(officers, batch_size=2000)
     pk = dict(Officer.objects.values_list("ref", "pk"))
@@ -138,6 +142,8 @@ PERSONAS = [
     ("pso", "professional_standards", "professional_standards", None, "Professional standards"),
     ("auditor", "other", "auditor", None, "An auditor / data protection officer"),
     ("admin", "other", "administrator", None, "An administrator"),
+    ("records", "other", "information_manager", None,
+     "An information manager: retention review, subject access, erasure"),
 ]
 
 

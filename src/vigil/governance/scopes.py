@@ -7,7 +7,6 @@ from django.db.models import Q
 from vigil.core.scope import deny
 from vigil.governance.models import ProcessingRestriction
 
-
 REASON = ("the processing of this person's data is restricted (DPA 2018 s.47): only the team holding the record "
           "and professional standards may open it")
 

@@ -1,0 +1,40 @@
+"""What every form page needs: a write run for a valid POST with its one-line refusal shown next to the field it
+names, and the plain answers for a record that is not there or not open to the person."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+
+from vigil.core.errors import InputError
+
+
+def not_found(request, what: str):
+    return render(request, "web/error.html", {"title": "Not found", "message": what}, status=404)
+
+
+def refused(request, message: str):
+    return render(request, "web/error.html", {"title": "Access refused", "message": message}, status=403)
+
+
+def submitted(request, form, write, *, success, then, field: str | None = None):
+    """For a valid POST, run ``write(cleaned_data)``: a redirect to ``then`` with the success message (a text, or a
+    function of what ``write`` returned), or None with a service's refusal shown next to its field."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = write(form.cleaned_data)
+    except InputError as exc:
+        input_error(form, exc, field)
+        return None
+    messages.success(request, success(result) if callable(success) else success)
+    target = then(result) if callable(then) else then
+    return redirect(*target) if isinstance(target, tuple) else redirect(target)
+
+
+def input_error(form, exc, field: str | None = None) -> None:
+    """Show a service's one-line refusal next to the field it names (or at the top of the form)."""
+    text = str(exc)
+    name = text.split(":", 1)[0].strip().replace(" ", "_") if ":" in text else ""
+    target = field or next((f for f in form.fields if f == name or form.fields[f].label.lower() == name.replace(
+        "_", " ")), None)
+    form.add_error(target, text.split(":", 1)[1].strip() if target and ":" in text else text)
