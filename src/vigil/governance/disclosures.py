@@ -26,7 +26,7 @@ def record(*, actor, person: Person, recipient_kind: str, recipient: str, lawful
         ("lawful_basis", lawful_basis, "give the lawful basis for sharing"),
         ("what", what, "say what was sent")) if len((value or "").strip()) < 3]
     if problems:
-        raise InputError(problems)
+        raise InputError("; ".join(problems), problems)
     who = access_log.actor_names(actor)[0]
     d = Disclosure.objects.create(person=person, person_ref=person.ref, recipient_kind=recipient_kind,
                                   recipient=recipient.strip()[:200], lawful_basis=lawful_basis.strip()[:300],
