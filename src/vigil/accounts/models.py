@@ -179,7 +179,7 @@ class ApiToken(models.Model):
 
 
 # Roles whose grant needs a second administrator's approval (four eyes): they see or change everything.
-POWERFUL_ROLES = frozenset({Role.PROFESSIONAL_STANDARDS, Role.AUDITOR, Role.ADMINISTRATOR})
+POWERFUL_ROLES = frozenset({Role.PROFESSIONAL_STANDARDS, Role.AUDITOR, Role.ADMINISTRATOR, Role.INFORMATION_MANAGER})
 
 
 class LinkPurpose(models.TextChoices):

@@ -5,6 +5,7 @@ from vigil.assurance.indicators import alert_indicator
 
 OFFENDERS, ALLOCATION, MISSING, STANDARDS = ("Offender management", "Investigation allocation",
                                               "Missing children", "Professional standards")
+GOVERNANCE = "Information governance"
 
 alert_indicator("visits_overdue", "Subjects overdue a home visit", OFFENDERS, ["VISIT_OVERDUE"], order=10)
 alert_indicator("visits_overdue_critical", "…of which critical (no successful visit for twice the interval, or a "

@@ -56,6 +56,7 @@ class Standing:
 
     pk: int
     ref: str
+    team_id: int | None = None                # the team holding the record (assurance rolls teams up)
     group: int = 3
     reasons: list[str] = field(default_factory=list)
     first_event: dt.date | None = None
@@ -153,8 +154,9 @@ def standings(as_of: dt.date, pol=None, people: set[int] | None = None) -> dict[
         qs = qs.filter(pk__in=people)
     out: dict[int, Standing] = {}
     by_identity: dict[int, list[int]] = defaultdict(list)
-    for pk, ref, identity, dob, latest in qs.values_list("pk", "ref", "identity_id", "date_of_birth", "born_latest"):
-        out[pk] = Standing(pk, ref, born=dob or latest)
+    for pk, ref, team, identity, dob, latest in qs.values_list("pk", "ref", "team_id", "identity_id",
+                                                               "date_of_birth", "born_latest"):
+        out[pk] = Standing(pk, ref, team, born=dob or latest)
         if identity:
             by_identity[identity].append(pk)
 
