@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from vigil.core import clock
 from vigil.core.command import VigilCommand
 from vigil.core.errors import InputError
@@ -18,12 +20,21 @@ class Command(VigilCommand):
 
     def handle(self, *args, **opts):
         person = subject_access.find_person(opts["person"])
+        out = Path(opts["out"])
         try:
+            existed = out.exists()
             fh = open(opts["out"], "wb")  # noqa: SIM115 - closed below
-        except OSError as exc:
-            raise InputError(f"--out {printable_name(opts['out'])}: cannot be written ({exc.strerror})") from None
+        except (OSError, ValueError) as exc:
+            why = getattr(exc, "strerror", None) or "not a usable file name"
+            raise InputError(f"--out {printable_name(opts['out'])}: cannot be written ({why})") from None
         with fh:
-            content, body = subject_access.answer(actor="system:sar", person=person, as_of=clock.today())
+            try:
+                content, body = subject_access.answer(actor="system:sar", person=person, as_of=clock.today())
+            except BaseException:
+                fh.close()
+                if not existed and out.is_file():
+                    out.unlink()  # no half-made pack left behind (only a file this command created)
+                raise
             fh.write(body)
         held = sum(len(v) for v in content["records"].values())
         self.stderr.write(f"subject-access pack for person {person.ref} written to {opts['out']}: {held} record(s), "
