@@ -7,4 +7,4 @@ class GovernanceConfig(AppConfig):
     verbose_name = "Information governance"
 
     def ready(self) -> None:
-        from vigil.governance import assurance, pages, policy, roles, scopes  # noqa: F401 - registrations
+        from vigil.governance import assurance, generate, pages, policy, roles, scopes  # noqa: F401 - registrations

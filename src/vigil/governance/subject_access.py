@@ -153,13 +153,12 @@ def pack(person: Person, as_of: dt.date) -> dict:
     withhold("the people a missing child was found with", found_with,
              "s.45(4)(e): to protect the rights and freedoms of others (third parties)")
     crimes = []
-    others = 0
     for cp in CrimePerson.objects.filter(person=person).select_related("crime"):
         purposes.add("crimes")
         c = cp.crime
         crimes.append({"id": c.ref, "role": cp.role, "offence": str(c.offence) if c.offence else c.offence_code,
                        "reported": c.reported.isoformat(), "status": "closed" if c.closed_on else "open"})
-        others += CrimePerson.objects.filter(crime=c).exclude(person=person).count()
+    others = CrimePerson.objects.filter(crime__people__person=person).exclude(person=person).distinct().count()
     withhold("other people in the same crimes", others,
              "s.45(4)(e): to protect the rights and freedoms of others (third parties)")
     withhold("crime summaries (they describe other people and lines of inquiry)", len(crimes),
