@@ -96,6 +96,15 @@ def sandbox(tmp_path, monkeypatch, settings):
             s.bind((host, port))
 
     monkeypatch.setattr("vigil.web.server.run", bind_only)
+
+    class BindOnly:  # the production server's place: bind and release, never serve
+        def __init__(self, host, port, workers, threads):
+            self.host, self.port = host, port
+
+        def run(self):
+            bind_only(self.host, self.port, None, ipv6=":" in self.host)
+
+    monkeypatch.setattr("vigil.web.server.production_server", BindOnly)
     monkeypatch.setattr("vigil.cli._ensure_migrated", lambda: None)  # the test database is migrated already
     return tmp_path
 

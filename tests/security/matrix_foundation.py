@@ -21,6 +21,7 @@ def cases(org):
         Case("mfa_enrol", "/mfa/enrol/", {"anonymous": 302}, default=302, note="enrolled users go to verify"),
         Case("logout", "/logout/", {"anonymous": 302}, default=302, method="post"),
         Case("home", "/", everyone(200)),
+        Case("health", "/health/", everyone(200, anonymous=200), note="for a load balancer: no sign-in, no data"),
         Case("people:search", "/people/?q=Mine", op),
         Case("people:person", f"/people/{mine.ref}/", person_mine),
         Case("people:person", "/people/P-OTHER/", person_other, note="another team's record"),

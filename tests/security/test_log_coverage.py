@@ -55,6 +55,7 @@ LOGGED_AS = ("consultation", "combination")  # combination: a page that joins re
 # Named GET routes that show no personal data, with the reason. Every other named route must be walked.
 NO_PERSONAL_DATA = {
     "login": "the sign-in form",
+    "health": "the process and database status, for a load balancer",
     "mfa_verify": "the second-factor form",
     "mfa_enrol": "second-factor enrolment (the user's own authenticator)",
     "logout": "POST only: signs out",

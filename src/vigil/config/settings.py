@@ -192,6 +192,8 @@ if VIGIL_PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # HSTS preloading commits the force's whole domain in every browser: its network team's decision, not ours.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # Strict CSP: no inline script or style anywhere; every script is a static file.
 CONTENT_SECURITY_POLICY = {

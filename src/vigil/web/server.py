@@ -1,5 +1,10 @@
-"""A small threaded WSGI server for the demo and for tests. Production runs Vigil under a WSGI server such as
-gunicorn behind TLS (docs/operations.md). Static files are served by WhiteNoise in both cases."""
+"""Serving Vigil: gunicorn, a production WSGI server (``vigil serve --workers N``, and ``vigil demo`` the same way),
+with graceful restarts (SIGHUP reloads the workers, SIGTERM lets requests finish) and ``/health/`` for a load
+balancer. ``--workers 0`` runs one process with Django's threaded server instead (a developer's machine). Static
+files are served by WhiteNoise; TLS is terminated in front (docs/operations.md).
+
+Each worker sends the immediate notices of new work every minute (``work.notices.start_sender``); a notice is
+claimed before it is sent, so several workers never send one twice (docs/adr/0019)."""
 from __future__ import annotations
 
 import socket
@@ -31,14 +36,69 @@ def host_address(text: str) -> str:
     return text
 
 
-def serve(host: str, port: int | str) -> None:
-    """Serve the application; the same process sends immediate notices of new work every minute."""
-    from vigil.work.notices import start_sender
+def workers_count(text: str | int) -> int:
+    """How many worker processes (0: one process, Django's threaded server), or InputError with one line."""
+    raw = str(text).strip()
+    if not raw.isascii() or not raw.isdigit() or int(raw) > 64:
+        raise InputError(f"--workers {str(text)[:40]!r} is not a number of workers (0 to 64)")
+    return int(raw)
 
-    host, port = host_address(host), port_number(port)
-    start_sender()
+
+def _check_address(host: str, port: int) -> None:
+    """Refuse an address in use (or not ours) with one line, before any server starts."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    probe = socket.socket(family, socket.SOCK_STREAM)
     try:
-        run(host, port, get_wsgi_application(), ipv6=":" in host, threading=True)
-    except OSError as exc:  # the address is in use, not ours to use, or not on this machine
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+    except OSError as exc:
         raise InputError(f"cannot serve on {host}:{port}: {exc.strerror or exc} (choose another --host or --port)") \
             from None
+    finally:
+        probe.close()
+
+
+def serve(host: str, port: int | str, workers: int | str = 2, threads: int = 4) -> None:
+    """Serve the application until stopped."""
+    host, port, workers = host_address(host), port_number(port), workers_count(workers)
+    _check_address(host, port)
+    if workers == 0:
+        from vigil.work.notices import start_sender
+
+        start_sender()
+        try:
+            run(host, port, get_wsgi_application(), ipv6=":" in host, threading=True)
+        except OSError as exc:  # lost the address between the check and the bind
+            raise InputError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+        return
+    production_server(host, port, workers, threads).run()
+
+
+def _post_worker_init(worker) -> None:
+    from vigil.work.notices import start_sender
+
+    start_sender()
+
+
+def production_server(host: str, port: int, workers: int, threads: int):
+    """gunicorn with Vigil's options: threaded workers, graceful timeouts, no access log (request paths name
+    records: what is consulted is in the access log, with its justification, not in a server log)."""
+    from django.db import connections
+    from gunicorn.app.base import BaseApplication
+
+    connections.close_all()  # the workers are forked: none inherits this process's database connections
+
+    class Server(BaseApplication):
+        def load_config(self):
+            for key, value in {
+                "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}", "workers": workers,
+                "worker_class": "gthread", "threads": threads, "timeout": 120, "graceful_timeout": 30,
+                "keepalive": 5, "accesslog": None, "errorlog": "-", "loglevel": "warning",
+                "proc_name": "vigil", "post_worker_init": _post_worker_init,
+            }.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return get_wsgi_application()
+
+    return Server()

@@ -1,6 +1,10 @@
 """The shell's own pages: the role-aware home page ("my work")."""
 from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from vigil.web.asof import as_of
 from vigil.web.registry import panels
@@ -18,3 +22,17 @@ def home(request):
         if ctx is not None:
             boxes.append({"template": p.template, "ctx": ctx, "name": p.name})
     return render(request, "web/home.html", {"boxes": boxes})
+
+
+@require_GET
+@never_cache
+def health(request):
+    """For a load balancer or systemd: 200 when the process answers and its database does, 503 otherwise. Says
+    nothing about anyone; needs no sign-in."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

@@ -1,15 +1,22 @@
 from vigil.core.command import VigilCommand
-from vigil.web.server import host_address, port_number, serve
+from vigil.web.server import host_address, port_number, serve, workers_count
 
 
 class Command(VigilCommand):
-    help = "Serve the web application and API."
+    help = ("Serve the web application and API with the production server (gunicorn): --workers processes, "
+            "graceful restarts on SIGHUP, /health/ for a load balancer. TLS goes in front (docs/operations.md).")
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", default="8000", help="1 to 65535 (default 8000)")
+        parser.add_argument("--workers", default="2",
+                            help="worker processes of the production server (default 2; about two per core); "
+                                 "0 runs one process with Django's threaded server")
 
     def handle(self, *args, **opts):
         opts["host"], opts["port"] = host_address(opts["host"]), port_number(opts["port"])
-        self.stdout.write(f"Serving on http://{opts['host']}:{opts['port']}/  (Ctrl-C to stop)")
-        serve(opts["host"], opts["port"])
+        workers = workers_count(opts["workers"])
+        self.stdout.write(f"Serving on http://{opts['host']}:{opts['port']}/ with "
+                          f"{workers or 'no'} worker process{'es' if workers != 1 else ''}  (Ctrl-C to stop; "
+                          f"SIGHUP restarts the workers gracefully)")
+        serve(opts["host"], opts["port"], workers)
