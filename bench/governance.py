@@ -113,7 +113,7 @@ def main() -> None:
     try:
         erasure.erase_now(actor="system:bench", person=subject.person, reason="asked by the data subject")
     except InputError as exc:
-        print(f"\nerase {subject.person.ref}: refused: {exc}")
+        print(f"\nerase {subject.person.ref}: {exc}")
     free = [s for s in retention.standings(today, pol).values()
             if s.group == 3 and not s.live and s.may_dispose(today, pol)]
     target = Person.objects.get(pk=sorted(free, key=lambda s: s.ref)[0].pk)

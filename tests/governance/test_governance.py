@@ -187,6 +187,9 @@ def test_a_subject_access_pack_holds_the_persons_own_data_and_withholds_other_pe
     assert sar.due_on == dt.date(2024, 9, 1)
     task = Task.objects.get(source=f"subject-access:{sar.pk}")
     assert task.team == org.teams["adm"] and task.status == "open"
+    from vigil.sweep.engine import run_sweep
+
+    run_sweep(TODAY)  # records the link: Kayla was found with S1's person
     out = tmp_path / "pack.json"
     call_command("sar", "P-S1", "--out", str(out))
     pack = json.loads(out.read_text())
@@ -199,6 +202,7 @@ def test_a_subject_access_pack_holds_the_persons_own_data_and_withholds_other_pe
     withheld = {w["what"]: w for w in pack["withheld"]}
     assert withheld["other records linked to this person by record linkage"]["count"] == 1
     assert "rationales and factors of risk assessments (officers' notes)" in withheld
+    assert withheld["missing children linked to the subject (found at their address or with them)"]["count"] == 1
     body = out.read_text()
     for third_party in ("Kayla", "Brook", "PC-KID", "Marc", "Ellory", "P-ALIAS", "Offender Manager", "Supervisor"):
         assert third_party not in body, third_party

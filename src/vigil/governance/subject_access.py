@@ -89,7 +89,7 @@ def pack(person: Person, as_of: dt.date) -> dict:
     """The pack for one person: what is theirs, and what was withheld and why."""
     from vigil.governance import retention
     from vigil.investigations.models import CrimePerson
-    from vigil.missing.models import MissingEpisode
+    from vigil.missing.models import MissingEpisode, OffenderLink
     from vigil.offenders.models import Subject
 
     withheld: list[dict] = []
@@ -137,6 +137,9 @@ def pack(person: Person, as_of: dt.date) -> dict:
                  "s.45(4)(b): visits are unannounced; disclosing plans would defeat them")
         withhold("escalations and decisions under consideration", len(s.escalations.all()),
                  "s.45(4)(b)-(c): to avoid prejudicing the prevention of offences and public protection")
+        withhold("missing children linked to the subject (found at their address or with them)",
+                 OffenderLink.objects.filter(subject_ref=s.ref).values("episode__child_id").distinct().count(),
+                 "s.45(4)(e): the children's own data; s.45(4)(b)-(c): safeguarding inquiries under way")
     episodes = []
     found_with = 0
     for e in MissingEpisode.objects.filter(child=person).prefetch_related("screenings", "found_with"):
