@@ -186,7 +186,7 @@ def test_a_subject_access_pack_holds_the_persons_own_data_and_withholds_other_pe
                                      received_on=dt.date(2024, 8, 1))
     assert sar.due_on == dt.date(2024, 9, 1)
     task = Task.objects.get(source=f"subject-access:{sar.pk}")
-    assert task.team == org.teams["adm"] and task.status == "open"
+    assert task.owner == org.officers["information_manager"] and task.status == "open"  # named, not the team
     from vigil.sweep.engine import run_sweep
 
     run_sweep(TODAY)  # records the link: Kayla was found with S1's person

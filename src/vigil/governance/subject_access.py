@@ -1,5 +1,5 @@
-"""Subject access (DPA 2018 s.45): a request is logged with its one-month deadline (a task in the information
-managers' queue), and answered with a pack: the person's own data, the purposes, the recipients it was disclosed
+"""Subject access (DPA 2018 s.45): a request is logged with its one-month deadline (a task for a named information
+manager), and answered with a pack: the person's own data, the purposes, the recipients it was disclosed
 to, how long it is kept, and how to complain to the Information Commissioner.
 
 Data about other people, and what would prejudice policing, is withheld, and each restriction applied is recorded
@@ -16,6 +16,7 @@ import hashlib
 import json
 
 from django.db import transaction
+from django.db.models import Count, Q
 
 from vigil.core import access_log, clock, policy
 from vigil.core.errors import InputError
@@ -70,11 +71,14 @@ def log_request(*, actor, person: Person, received_on: dt.date) -> SubjectAccess
     sar = SubjectAccessRequest.objects.create(person=person, person_ref=person.ref, received_on=received_on,
                                               due_on=one_month_after(received_on), logged_by=who[:150],
                                               logged_at=clock.now())
-    managers = Officer.objects.filter(active=True, roles__role="information_manager").order_by("pk")
-    holder = managers.select_related("team").first() or getattr(actor, "officer", None)
+    # A named information manager (the one with the fewest requests open), never a team queue: the team may hold
+    # administrators and auditors, who have no business seeing who asked.
+    holder = (Officer.objects.filter(active=True, roles__role="information_manager")
+              .annotate(open=Count("tasks", filter=Q(tasks__kind="subject_access", tasks__status="open")))
+              .order_by("open", "pk").select_related("team").first()) or getattr(actor, "officer", None)
     if holder is not None:
         hand_over(source=f"subject-access:{sar.pk}", kind="subject_access", record_type="person",
-                  record_ref=person.ref, team=holder.team, severity="high", actor=actor,
+                  record_ref=person.ref, owner=holder, severity="high", actor=actor,
                   title="Answer a subject access request",
                   due=dt.datetime.combine(sar.due_on, dt.time(17, 0), tzinfo=clock.now().tzinfo),
                   reasons=[f"Subject access request #{sar.pk} for person {person.ref}, received "
