@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -32,6 +34,27 @@ class Indicator:
 
 
 _indicators: dict[str, Indicator] = {}
+_reading: ContextVar[dict | None] = ContextVar("assurance_reading", default=None)
+
+
+@contextmanager
+def one_reading():
+    """While the figures are read (``selectors.figures``), a value several indicators need is computed once."""
+    token = _reading.set({})
+    try:
+        yield
+    finally:
+        _reading.reset(token)
+
+
+def shared(key, compute: Callable):
+    """``compute()``, once per reading of the figures for ``key``; outside a reading, every time."""
+    cache = _reading.get()
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
 
 
 def register(ind: Indicator) -> Indicator:

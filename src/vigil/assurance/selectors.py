@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from vigil.accounts.models import Team
-from vigil.assurance.indicators import Indicator, alert_trend, indicators
+from vigil.assurance.indicators import Indicator, alert_trend, indicators, one_reading
 from vigil.assurance.rollup import Level, breakdown, children, team_ids, value_at
 
 
@@ -48,9 +48,10 @@ def figures(level: Level, as_of: dt.date, *, with_trend: bool = True) -> Figures
     kids = children(level)
     team_borough = dict(Team.objects.values_list("pk", "borough_id"))
     rows = []
-    for ind in indicators():
-        values = ind.fn(as_of)
-        rows.append(Row(ind, value_at(ind, values, teams), breakdown(ind, values, level, kids, team_borough)))
+    with one_reading():
+        for ind in indicators():
+            values = ind.fn(as_of)
+            rows.append(Row(ind, value_at(ind, values, teams), breakdown(ind, values, level, kids, team_borough)))
     dates = month_ends(as_of) if with_trend else []
     trend: dict[str, list[float]] = {}
     if with_trend:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 
 from vigil.assurance.catalogue import GOVERNANCE
-from vigil.assurance.indicators import Indicator, register
+from vigil.assurance.indicators import Indicator, register, shared
 from vigil.governance import retention
 from vigil.governance.models import RetentionReview
 
@@ -16,9 +16,12 @@ def _due_by_team(as_of: dt.date, overdue: bool) -> dict[int | None, float]:
 
     pol = policy.current()
     out: Counter = Counter()
-    for s in retention.standings(as_of, pol).values():
+    for s in shared(("retention standings", as_of, pol.version),
+                    lambda: retention.standings(as_of, pol)).values():
         due = s.due_on(pol)
-        if (overdue and (due is None or due < as_of)) or (not overdue and due is not None and as_of <= due <= as_of + dt.timedelta(days=30)):
+        late = due is None or due < as_of
+        soon = due is not None and as_of <= due <= as_of + dt.timedelta(days=30)
+        if late if overdue else soon:
             out[s.team_id] += 1
     return dict(out)
 
