@@ -41,6 +41,13 @@ def why_kept(person: Person, as_of: dt.date, *, disposal: bool = False) -> str:
     standing = retention.standings(as_of, pol, {person.pk})[person.pk]
     if standing.live:
         return f"a live case requires the record: {standing.live[0]}"
+    from vigil.offenders.models import Subject
+
+    managed = Subject.objects.filter(person=person).order_by("ref").values_list("ref", flat=True).first()
+    if managed:
+        # Erasing the person would leave the management record (orders, visits, assessments) describing them, and
+        # an export naming a person it no longer holds: the subject's record is disposed of first.
+        return f"the management record of subject {managed} still describes the person"
     sar = SubjectAccessRequest.objects.filter(person=person, status=RequestStatus.OPEN).first()
     if sar:
         return f"a subject access request received on {sar.received_on:%-d %b %Y} is still open"

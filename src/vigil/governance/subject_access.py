@@ -183,12 +183,13 @@ def pack(person: Person, as_of: dt.date) -> dict:
                    "on": d.disclosed_at.date().isoformat(), "lawful_basis": d.lawful_basis, "what": d.what}
                   for d in Disclosure.objects.filter(person=person).order_by("disclosed_at")]
     from vigil.core.models import AccessLogEntry
+    from vigil.governance.disclosures import PURPOSE as PARTNER_DISCLOSURE
 
-    for at, names, detail in (AccessLogEntry.objects.filter(operation="disclosure", record_type="person",
-                                                            record_id=person.ref).exclude(recipients=[])
-                              .order_by("at").values_list("at", "recipients", "detail")):
-        if "subject access" in detail:
-            continue
+    for at, names, detail, why in (AccessLogEntry.objects.filter(operation="disclosure", record_type="person",
+                                                                 record_id=person.ref).exclude(recipients=[])
+                                   .order_by("at").values_list("at", "recipients", "detail", "justification")):
+        if "subject access" in detail or why.startswith(PARTNER_DISCLOSURE):
+            continue  # the data subject themselves; a disclosure recorded above (one recipient said once)
         recipients.append({"recipient": ", ".join(names), "kind": "recorded disclosure", "on": at.date().isoformat(),
                            "lawful_basis": "as recorded in the access log", "what": detail[:200]})
     pol = policy.current()

@@ -36,8 +36,30 @@ def _people(model: str, refs: set[str], person: str) -> dict[str, str]:
     return {row.ref: (getattr(row, person) if person else row).display_name for row in qs}
 
 
-def names_of(refs: Mapping[str, Iterable[str]]) -> dict[tuple[str, str], str]:
-    """The names of records by (record type, reference); a record without a name is left out."""
+_DENIABLE = {"person": ("people.Person", "ref"), "subject": ("offenders.Subject", "ref"),
+             "episode": ("missing.MissingEpisode", "ref")}
+
+
+def _denied(record_type: str, refs: set[str], viewer) -> set[str]:
+    """The references a denial keeps from ``viewer`` (a restriction of processing, a professional-standards
+    restriction): their names are not shown, whatever the page (docs/adr/0020)."""
+    if record_type == "match":
+        qs = apps.get_model("people.RecordMatch").objects.filter(pk__in={r for r in refs if r.isdigit()})
+        pairs = list(qs.values_list("pk", "left_id", "right_id"))
+        Person = apps.get_model("people.Person")
+        denied = set(Person.objects.filter(pk__in={p for _, a, b in pairs for p in (a, b)}).denied_to(viewer)
+                     .values_list("pk", flat=True))
+        return {str(pk) for pk, a, b in pairs if a in denied or b in denied}
+    if record_type not in _DENIABLE:
+        return set()
+    model, field = _DENIABLE[record_type]
+    return set(apps.get_model(model).objects.filter(**{f"{field}__in": refs}).denied_to(viewer)
+               .values_list(field, flat=True))
+
+
+def names_of(refs: Mapping[str, Iterable[str]], viewer=None) -> dict[tuple[str, str], str]:
+    """The names of records by (record type, reference); a record without a name is left out, and so is the name
+    of a record denied to ``viewer`` (when given: the user the page is for)."""
     out: dict[tuple[str, str], str] = {}
     for record_type, wanted in refs.items():
         wanted = {str(r) for r in wanted if r}
@@ -61,6 +83,9 @@ def names_of(refs: Mapping[str, Iterable[str]]) -> dict[tuple[str, str], str]:
                      for m in qs.select_related("left", "right").prefetch_related("left__aliases", "right__aliases")}
         else:
             found = {}
+        if viewer is not None and found and record_type in (*_DENIABLE, "match"):
+            hidden = _denied(record_type, set(found), viewer)
+            found = {ref: name for ref, name in found.items() if ref not in hidden}
         out.update({(record_type, ref): name for ref, name in found.items() if name})
     return out
 

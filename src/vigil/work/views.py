@@ -118,7 +118,7 @@ def show(request, rows: list[dict], detail: str) -> None:
     for r in rows:
         t, ref = _record(r["item"])
         refs.setdefault(t, set()).add(ref)
-    names = names_of(refs)
+    names = names_of(refs, viewer=request.user)
     for r in rows:
         r["name"] = names.get(_record(r["item"]), "")
         r["record_type"], r["ref"] = _record(r["item"])
@@ -251,7 +251,7 @@ def task(request, pk: int):
             t.refresh_from_db()
         else:
             status = 400
-    names = names_of({t.record_type: {t.record_ref}})
+    names = names_of({t.record_type: {t.record_ref}}, viewer=request.user)
     log_shown(request.user, {t.record_type: [t.record_ref]}, justification="own or team work",
               detail=f"task: {t.title}", texts=[*t.reasons, t.handed_over])
     return render(request, "work/task.html", {
