@@ -66,6 +66,11 @@ class FriendlyErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if _holds_nul(request):  # no reference or search holds one; PostgreSQL would refuse it mid-query
+            if _is_api(request):
+                return api_error(400, "the request holds a NUL character")
+            return render(request, "web/error.html", {"title": "That could not be done", "message":
+                          "The address holds a character (NUL) that no record's reference can contain."}, status=400)
         response = self.get_response(request)
         if _is_api(request) and response.status_code >= 400 and not _is_json(response):
             return api_error(response.status_code, _API_REASONS.get(response.status_code, response.reason_phrase),
@@ -92,6 +97,10 @@ class FriendlyErrorMiddleware:
 # Under /api/ every error is JSON ({"detail": "..."}), never an HTML page: integrations parse the answer.
 _API_REASONS = {400: "bad request", 401: "not signed in, or the token is not valid", 403: "forbidden",
                 404: "not found", 405: "method not allowed", 500: "internal error"}
+
+
+def _holds_nul(request) -> bool:
+    return "\x00" in request.path or any("\x00" in k or "\x00" in v for k, vs in request.GET.lists() for v in vs)
 
 
 def _is_api(request) -> bool:

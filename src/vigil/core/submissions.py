@@ -60,7 +60,7 @@ class OneSubmissionMiddleware:
         if request.method != "POST" or not getattr(request.user, "is_authenticated", False):
             return None
         key = (request.POST.get(FIELD) or "").strip()[:64]
-        if not key:
+        if not key or not key.isprintable():  # a key is ours (printable); anything else is not a key at all
             return None
         now = clock.now()
         try:
