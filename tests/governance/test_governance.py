@@ -279,3 +279,22 @@ def test_subject_access_requests_cannot_be_logged_twice_or_for_the_future(world,
 def test_one_month_after_keeps_to_the_calendar():
     assert subject_access.one_month_after(dt.date(2024, 1, 31)) == dt.date(2024, 2, 29)
     assert subject_access.one_month_after(dt.date(2024, 12, 15)) == dt.date(2025, 1, 15)
+
+
+def test_a_childs_pack_withholds_a_place_that_is_another_persons_address(world, tmp_path):
+    from vigil.people.addresses import match_key
+    from vigil.people.models import Address
+
+    s1 = world["s1"]
+    Address.objects.create(person=s1.person, line1="12 Hill Road", town="Fictionton", postcode="XW3 1AB",
+                           match_key=match_key("12 Hill Road", "", "Fictionton", "XW3 1AB"))
+    episode(world["kid"], world["kid"].team, ref="M-2", reported="2024-07-01T20:00", returned="2024-07-02T09:00",
+            found_at={"line1": "12 Hill Road", "town": "Fictionton", "postcode": "XW3 1AB"})
+    episode(world["kid"], world["kid"].team, ref="M-3", reported="2024-07-10T20:00", returned="2024-07-11T09:00",
+            found_at={"line1": "Bus station", "town": "Fictionton"})
+    content, body = subject_access.answer(actor="system:test", person=world["kid"], as_of=TODAY)
+    places = {e["id"]: e["found_at"] for e in content["records"]["missing_episodes"]}
+    assert places["M-2"] is None and places["M-3"] == "Bus station, Fictionton"
+    assert b"Hill Road" not in body
+    withheld = {w["what"]: w["count"] for w in content["withheld"]}
+    assert withheld["places the child was found that are another person's address"] == 1

@@ -99,8 +99,10 @@ def request(*, actor, person: Person, reason: str, source: str = "request") -> E
         if kept:
             _refuse(req, kept, actor)
         else:
-            access_log.record(actor=actor, operation="alteration", record_type="person", record_ids=person.ref,
-                              justification=PURPOSE, detail=f"erasure request #{req.pk}: awaiting a second person")
+            access_log.record(actor=actor, operation="collection", record_type="person", record_ids=person.ref,
+                              justification=PURPOSE,
+                              detail=f"erasure request #{req.pk} recorded: nothing erased until a second person "
+                                     "approves it")
     if kept:
         raise InputError(f"erasure refused: {kept}")
     return req

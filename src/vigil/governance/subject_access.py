@@ -21,7 +21,7 @@ from django.db.models import Count, Q
 from vigil.core import access_log, clock, policy
 from vigil.core.errors import InputError
 from vigil.governance.models import Disclosure, RequestStatus, SubjectAccessRequest
-from vigil.people.models import Person
+from vigil.people.models import Address, Person
 
 FORMAT = "vigil-subject-access/1"
 PURPOSE = "subject access request (DPA 2018 s.45)"
@@ -146,11 +146,20 @@ def pack(person: Person, as_of: dt.date) -> dict:
                  "s.45(4)(e): the children's own data; s.45(4)(b)-(c): safeguarding inquiries under way")
     episodes = []
     found_with = 0
-    for e in MissingEpisode.objects.filter(child=person).prefetch_related("screenings", "found_with"):
+    as_child = list(MissingEpisode.objects.filter(child=person).prefetch_related("screenings", "found_with"))
+    # A place where the child was found that is someone else's address (an offender's home, a friend's) is that
+    # person's data: withheld, counted.
+    others_places = set(Address.objects.filter(match_key__in={e.found_key for e in as_child if e.found_key})
+                        .exclude(person=person).values_list("match_key", flat=True))
+    withhold("places the child was found that are another person's address",
+             sum(1 for e in as_child if e.found_key in others_places),
+             "s.45(4)(e): to protect the rights and freedoms of others (whose address it is)")
+    for e in as_child:
         purposes.add("missing")
+        place = None if e.found_key in others_places else (e.found_at_text or None)
         episodes.append({
             "id": e.ref, "reported": e.reported_at.isoformat(), "returned": e.returned_at and e.returned_at.isoformat(),
-            "risk_grade": e.get_risk_grade_display() if e.risk_grade else None, "found_at": e.found_at_text or None,
+            "risk_grade": e.get_risk_grade_display() if e.risk_grade else None, "found_at": place,
             "screenings": [{"at": s.at.isoformat(), "indicators": s.indicators} for s in e.screenings.all()],
             "return_interview_offered": e.return_interview_at and e.return_interview_at.isoformat(),
         })
