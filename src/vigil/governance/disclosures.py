@@ -31,7 +31,7 @@ def record(*, actor, person: Person, recipient_kind: str, recipient: str, lawful
     d = Disclosure.objects.create(person=person, person_ref=person.ref, recipient_kind=recipient_kind,
                                   recipient=recipient.strip()[:200], lawful_basis=lawful_basis.strip()[:300],
                                   what=what.strip(), disclosed_by=who[:150], disclosed_at=clock.now(),
-                                  disclosed_officer=officer_of(actor) if not isinstance(actor, str) else None)
+                                  disclosed_officer=officer_of(actor))
     access_log.record(actor=actor, operation="disclosure", record_type="person", record_ids=person.ref,
                       justification=f"{PURPOSE}: {d.lawful_basis}"[:500],
                       recipients=[f"{d.get_recipient_kind_display()}: {d.recipient}"],

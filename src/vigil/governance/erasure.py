@@ -41,13 +41,10 @@ def why_kept(person: Person, as_of: dt.date, *, disposal: bool = False) -> str:
     standing = retention.standings(as_of, pol, {person.pk})[person.pk]
     if standing.live:
         return f"a live case requires the record: {standing.live[0]}"
-    from vigil.offenders.models import Subject
-
-    managed = Subject.objects.filter(person=person).order_by("ref").values_list("ref", flat=True).first()
-    if managed:
+    if standing.subjects:
         # Erasing the person would leave the management record (orders, visits, assessments) describing them, and
         # an export naming a person it no longer holds: the subject's record is disposed of first.
-        return f"the management record of subject {managed} still describes the person"
+        return f"the management record of subject {min(standing.subjects)} still describes the person"
     sar = SubjectAccessRequest.objects.filter(person=person, status=RequestStatus.OPEN).first()
     if sar:
         return f"a subject access request received on {sar.received_on:%-d %b %Y} is still open"
@@ -66,11 +63,15 @@ def why_kept(person: Person, as_of: dt.date, *, disposal: bool = False) -> str:
     return ""
 
 
-def _refuse(req: ErasureRequest, reason: str, actor) -> None:
-    req.status, req.refusal, req.decided_at = ErasureStatus.REFUSED, reason[:300], clock.now()
-    req.decided_by = access_log.actor_names(actor)[0][:150]
-    req.decided_officer = officer_of(actor) if not isinstance(actor, str) else None
+def _decide(req: ErasureRequest, status: str, actor, refusal: str = "") -> None:
+    """Close the request: its outcome, when, and by whom."""
+    req.status, req.refusal, req.decided_at = status, refusal[:300], clock.now()
+    req.decided_by, req.decided_officer = access_log.actor_names(actor)[0][:150], officer_of(actor)
     req.save()
+
+
+def _refuse(req: ErasureRequest, reason: str, actor) -> None:
+    _decide(req, ErasureStatus.REFUSED, actor, reason)
     access_log.record(actor=actor, operation="erasure", record_type="person", record_ids=req.person_ref,
                       justification=PURPOSE, outcome="refused",
                       detail=f"erasure request #{req.pk} refused: {reason[:200]}")
@@ -87,7 +88,7 @@ def request(*, actor, person: Person, reason: str, source: str = "request") -> E
         who = access_log.actor_names(actor)[0]
         req = ErasureRequest(person=person, person_ref=person.ref, reason=reason, source=source[:40],
                              requested_by=who[:150], requested_at=clock.now(),
-                             requested_officer=officer_of(actor) if not isinstance(actor, str) else None)
+                             requested_officer=officer_of(actor))
         kept = why_kept(person, clock.today(), disposal=source.startswith("retention review"))
         if kept:
             req.status = ErasureStatus.REFUSED
@@ -128,9 +129,7 @@ def withdraw(*, actor, req: ErasureRequest, reason: str) -> ErasureRequest:
             raise InputError(f"this erasure request is already {req.get_status_display().lower()}")
         if len((reason or "").strip()) < 5:
             raise InputError("reason: say why the request is withdrawn")
-        req.status, req.refusal, req.decided_at = ErasureStatus.WITHDRAWN, reason.strip()[:300], clock.now()
-        req.decided_by = access_log.actor_names(actor)[0][:150]
-        req.save()
+        _decide(req, ErasureStatus.WITHDRAWN, actor, reason.strip())
         access_log.record(actor=actor, operation="alteration", record_type="person", record_ids=req.person_ref,
                           justification=PURPOSE, detail=f"erasure request #{req.pk} withdrawn")
     return req
@@ -160,10 +159,8 @@ def _carry_out(req: ErasureRequest, actor) -> ErasureRequest:
         _refuse(req, f"another record still needs it ({type(exc.protected_objects.pop()).__name__})"
                 if exc.protected_objects else "another record still needs it", actor)
         return req
-    req.status, req.removed, req.decided_at = ErasureStatus.DONE, removed, clock.now()
-    req.decided_by = access_log.actor_names(actor)[0][:150]
-    req.decided_officer = officer_of(actor) if not isinstance(actor, str) else None
-    req.save()
+    req.removed = removed
+    _decide(req, ErasureStatus.DONE, actor)
     said = ", ".join(f"{n} {what}" for what, n in removed.items() if n) or "the person's own fields"
     access_log.record(actor=actor, operation="erasure", record_type="person", record_ids=req.person_ref,
                       justification=PURPOSE,

@@ -64,6 +64,7 @@ class Standing:
     born: dt.date | None = None               # the latest the person can have been born (for "would be 100")
     last_review: tuple | None = None          # (reviewed_on, next_review_on, decision)
     live: list[str] = field(default_factory=list)  # live cases that require the record
+    subjects: list[str] = field(default_factory=list)  # subject records of this person (ended ones too)
 
     def event(self, day: dt.date | None) -> None:
         if day is None:
@@ -135,12 +136,6 @@ class Standing:
         return out
 
 
-def _chunks(ids, size=900):
-    ids = sorted(ids)
-    for i in range(0, len(ids), size):
-        yield ids[i:i + size]
-
-
 def standings(as_of: dt.date, pol=None, people: set[int] | None = None) -> dict[int, Standing]:
     """Every person's retention standing (or only ``people``, primary keys), read set-based."""
     from vigil.investigations.models import CrimePerson
@@ -171,6 +166,7 @@ def standings(as_of: dt.date, pol=None, people: set[int] | None = None) -> dict[
         s = out.get(person)
         if s is None:
             continue
+        s.subjects.append(ref)
         s.put(1, f"{what} (subject {ref}), managed from {start:%-d %b %Y}")
         s.event(start)
         s.event(until or as_of)

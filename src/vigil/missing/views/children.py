@@ -9,7 +9,8 @@ from vigil.core import policy
 from vigil.missing import selectors, services
 from vigil.missing.forms import MeetingForm, ProfileForm
 from vigil.missing.models import MissingEpisode, PhilomenaProfile
-from vigil.missing.views.common import child_or_response, moment, submitted
+from vigil.missing.views.common import child_or_response, moment
+from vigil.web.actions import submitted
 
 
 @login_required

@@ -10,7 +10,7 @@ from vigil.core import clock
 from vigil.missing.deadlines import FORCE_TZ, end_of_day, local_date
 from vigil.missing.selectors import open_episode
 from vigil.people.selectors import open_person
-from vigil.web.actions import input_error, not_found, refused, submitted  # noqa: F401 - used by the views
+from vigil.web.actions import not_found, refused
 from vigil.web.asof import as_of
 
 

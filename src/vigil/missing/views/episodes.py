@@ -11,7 +11,8 @@ from vigil.core import policy
 from vigil.missing import rules, selectors, services
 from vigil.missing.forms import GradeForm, InterviewForm, ReferralForm, ReportForm, ReturnForm, ScreeningForm
 from vigil.missing.models import Screening
-from vigil.missing.views.common import episode_or_response, moment, refused, submitted
+from vigil.missing.views.common import episode_or_response, moment
+from vigil.web.actions import refused, submitted
 from vigil.web.asof import as_of
 
 

@@ -9,9 +9,9 @@ from django.views.decorators.http import require_http_methods
 from vigil.core import clock
 from vigil.missing import selectors, services
 from vigil.missing.forms import DecisionForm, LinkReviewForm
-from vigil.missing.views.common import not_found, refused, submitted
 from vigil.people.linkage import selectors as linkage
 from vigil.people.linkage.services import allowed_decisions, decide
+from vigil.web.actions import not_found, refused, submitted
 from vigil.web.asof import as_of
 
 
