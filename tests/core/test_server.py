@@ -87,3 +87,26 @@ def test_a_bad_number_of_workers_is_one_line_exit_2(tmp_path):
 
     proc = _vigil(tmp_path, "serve", "--workers", "many")
     assert proc.returncode == 2 and proc.stderr.strip() == "--workers 'many' is not a number of workers (0 to 64)"
+
+
+def test_the_demo_serves_from_a_fresh_program_image_not_a_fork_of_the_busy_process(tmp_path):
+    """``vigil demo`` has run DuckDB (linkage) and more before serving: their threads would not survive gunicorn's
+    fork. ``serve_afresh`` becomes ``vigil serve`` in the same process (exec), and that serves."""
+    port = _free_port()
+    env = _env(tmp_path) | {"VIGIL_ENV": "demo", "VIGIL_MFA": "off", "DJANGO_SETTINGS_MODULE": "vigil.config.settings"}
+    script = ("import django; django.setup()\n"
+              "from django.core.management import call_command; call_command('migrate', verbosity=0)\n"
+              "import duckdb; duckdb.sql('SELECT count(*) FROM range(1000000)').fetchall()\n"
+              f"from vigil.web.server import serve_afresh; serve_afresh('127.0.0.1', {port})\n")
+    proc = subprocess.Popen([sys.executable, "-c", script], env=env, cwd=tmp_path, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(base, proc)
+        with open(f"/proc/{proc.pid}/cmdline", "rb") as fh:
+            assert b"vigil.cli\x00serve" in fh.read()  # the same process, now the server's own program
+        assert all(_get(base + "/login/")[0] == 200 for _ in range(6))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=45)
+    assert "SIGSEGV" not in proc.stderr.read()

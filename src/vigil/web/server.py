@@ -7,7 +7,9 @@ Each worker sends the immediate notices of new work every minute (``work.notices
 claimed before it is sent, so several workers never send one twice (docs/adr/0019)."""
 from __future__ import annotations
 
+import os
 import socket
+import sys
 
 from django.core.servers.basehttp import run
 from django.core.wsgi import get_wsgi_application
@@ -102,3 +104,17 @@ def production_server(host: str, port: int, workers: int, threads: int):
             return get_wsgi_application()
 
     return Server()
+
+
+def serve_afresh(host: str, port: int | str) -> None:
+    """Become ``vigil serve`` in a new program image (same process, same environment). A process that has just
+    generated data holds threads of DuckDB, OR-Tools and the like, which do not survive the production server's
+    fork: its workers would crash. ``vigil demo`` serves this way."""
+    host, port = host_address(host), port_number(port)
+    _check_address(host, port)
+    from django.db import connections
+
+    connections.close_all()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, [sys.executable, "-m", "vigil.cli", "serve", "--host", host, "--port", str(port)])  # noqa: S606

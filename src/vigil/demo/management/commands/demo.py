@@ -7,7 +7,7 @@ from vigil.demo.organisation import DEMO_PASSWORD, PERSONAS
 from vigil.demo.services import generate
 from vigil.people.models import Person
 from vigil.sweep.engine import run_sweep
-from vigil.web.server import host_address, port_number, serve
+from vigil.web.server import host_address, port_number, serve_afresh
 
 
 class Command(VigilCommand):
@@ -64,5 +64,4 @@ class Command(VigilCommand):
             self.stdout.write(f"MFA: {mfa}")
         if opts["no_serve"]:
             return
-        self.stdout.write(f"Serving on http://{opts['host']}:{opts['port']}/  (Ctrl-C to stop)")
-        serve(opts["host"], opts["port"])
+        serve_afresh(opts["host"], opts["port"])
