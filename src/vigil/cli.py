@@ -11,6 +11,7 @@ import sys
 COMMANDS = {
     "demo": "generate synthetic data, run the sweep, serve on 127.0.0.1:8000 and print the demo logins",
     "serve": "serve the web application and API",
+    "worker": "run the background jobs started from the web (batch allocation, linkage); --batch: what is queued",
     "import": "load an interchange document atomically (everything or nothing)",
     "export": "write the whole database as an interchange document (logged as a disclosure)",
     "sweep": "evaluate every rule as of a date and print the open alerts",

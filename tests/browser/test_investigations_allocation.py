@@ -3,6 +3,7 @@ allocated with a supervisor's override; a batch allocation previewed and applied
 import datetime as dt
 
 import pytest
+from django.core.management import call_command
 
 from tests import factories
 from tests.browser.conftest import sign_in
@@ -72,6 +73,11 @@ def test_running_a_batch_allocation(page, org, cid, today):
     assert page.url.endswith("/crimes/")
     page.get_by_label("Queue to allocate").select_option(label="My team (Central West CID)")
     page.get_by_role("button", name="Propose a batch allocation").click()
+    # The plan is a background job: its page waits for the worker, then goes on to the preview by itself.
+    assert page.get_by_test_id("job").get_attribute("data-state") == "waiting"
+    assert "waiting for the background worker" in page.get_by_test_id("job").inner_text()
+    call_command("worker", "--batch")
+    page.wait_for_url("**/crimes/batch/*/")
     assert page.get_by_role("heading", name="Preview: 5 of 5 crimes").is_visible()
     assert not Allocation.objects.exists()  # nothing is allocated until applied
     proposals = page.get_by_test_id("proposals").inner_text()

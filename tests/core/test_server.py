@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -106,7 +107,17 @@ def test_the_demo_serves_from_a_fresh_program_image_not_a_fork_of_the_busy_proce
         with open(f"/proc/{proc.pid}/cmdline", "rb") as fh:
             assert b"vigil.cli\x00serve" in fh.read()  # the same process, now the server's own program
         assert all(_get(base + "/login/")[0] == 200 for _ in range(6))
+        # Beside the server, one background worker for the jobs started from the web.
+        jobs = [p for p in _workers(proc.pid) if b"vigil.cli\x00worker" in Path(f"/proc/{p}/cmdline").read_bytes()]
+        assert len(jobs) == 1
+        os.kill(proc.pid, signal.SIGHUP)  # restarting the server's workers leaves the background worker running
+        time.sleep(3)
+        assert _get(base + "/health/")[0] == 200 and os.path.exists(f"/proc/{jobs[0]}")
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=45)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and os.path.exists(f"/proc/{jobs[0]}"):
+        time.sleep(0.2)
+    assert not os.path.exists(f"/proc/{jobs[0]}"), "the background worker outlived the server"
     assert "SIGSEGV" not in proc.stderr.read()

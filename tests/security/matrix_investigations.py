@@ -17,7 +17,8 @@ import datetime as dt
 from tests import factories
 from tests.investigations import factories as inv
 from tests.security.matrix import Case
-from vigil.core import clock
+from vigil.core import clock, jobs
+from vigil.investigations.jobs import plan_batch
 from vigil.investigations.models import BatchRun
 
 CRIME_READERS = ("supervisor", "senior_officer", "investigator", "allocation_manager", "restricted")
@@ -44,6 +45,8 @@ def cases(org):
     applied = BatchRun.objects.create(created_by=alloc_user, created_at=clock.now(), as_of=dt.date(2024, 8, 15),
                                       scope="force", scope_label="The force", summary={"crimes": 0},
                                       applied_at=clock.now(), applied_by=alloc_user, outcome={"allocated": 0})
+    job = jobs.start(plan_batch, actor=alloc_user, as_of="2024-08-15", team_id=None, borough_id=None,
+                     scope_label="The force")
 
     # A crime of the first borough's CID: its investigator, the borough's inspector and the allocation manager
     # see it; the MOSOVO sergeant and the restricted officer (another team) are sent to break-glass.
@@ -81,6 +84,9 @@ def cases(org):
         Case("investigations:batch", "/crimes/batch/", only(302, ("allocation_manager",)), method="post",
              data={"scope": "nonsense"}, note="an unknown scope goes back to the queue"),
         Case("investigations:batch_preview", f"/crimes/batch/{preview.pk}/", only(200, ("allocation_manager",))),
+        Case("job", f"/jobs/{job}/", only(200, ("allocation_manager",)), default=404,
+             note="a background job (a batch allocation's plan) is seen only by the user who started it"),
+        Case("job", "/jobs/not-a-job/", {}, default=404),
         Case("investigations:batch_apply", f"/crimes/batch/{applied.pk}/apply/", only(302, ("allocation_manager",)),
              method="post", note="already applied: back to the preview with a message"),
         Case("investigations:workload", "/crimes/workload/", only(200, ALLOCATORS)),

@@ -56,6 +56,8 @@ LOGGED_AS = ("consultation", "combination")  # combination: a page that joins re
 NO_PERSONAL_DATA = {
     "login": "the sign-in form",
     "health": "the process and database status, for a load balancer",
+    "job": "a background job's progress and one-line outcome, for the user who started it; the records are on the "
+           "page it leads to",
     "mfa_verify": "the second-factor form",
     "mfa_enrol": "second-factor enrolment (the user's own authenticator)",
     "logout": "POST only: signs out",

@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_tasks",
+    "django_tasks_db",
     # Vigil, foundation first: later apps register their sections, generators, rules and pages with these.
     "vigil.core",
     "vigil.accounts",
@@ -152,6 +154,9 @@ TEMPLATES = [
 
 DATABASES = {"default": parse_database_url(os.environ.get("DATABASE_URL"), VAR_DIR / "vigil.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs (core/jobs.py): queued in Vigil's own database and run by `vigil worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -132,3 +132,19 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"submission {self.key} to {self.path}"
+
+
+class Job(models.Model):
+    """A background job as its page shows it (core/jobs.py): who started it, and how far it has got. The queue
+    itself is django-tasks' table; this row shares the task's id."""
+
+    id = models.UUIDField(primary_key=True)
+    title = models.CharField(max_length=200)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    stage = models.CharField(max_length=200, blank=True)
+    reported_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.id})"

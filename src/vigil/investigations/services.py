@@ -213,19 +213,25 @@ def assess(*, actor, crime: Crime, on: dt.date, threat: str, harm: str, risk: st
 # --- Batch allocation --------------------------------------------------------------------------------------------
 
 def plan_batch(*, actor, as_of: dt.date, team_id: int | None = None, borough_id: int | None = None,
-               scope_label: str = "the force", pol=None) -> BatchRun:
+               scope_label: str = "the force", pol=None, report=lambda done, total, stage: None) -> BatchRun:
     """Propose allocations for the actor's queue (a team, a borough or the force): the preview, stored so that
-    what is applied is exactly what was shown. Nothing is allocated yet."""
+    what is applied is exactly what was shown. Nothing is allocated yet. ``report(done, total, stage)`` hears of
+    its progress (a background job's progress bar)."""
     pol = pol or core_policy.current()
     rules = CrimeRules(pol)
+    report(0, 4, "Reading the unallocated crimes")
     crimes = list(queue(actor=actor, as_of=as_of, team_id=team_id, borough_id=borough_id).order_by("reported", "ref"))
     if not crimes:
         raise InputError(f"there are no unallocated crimes in {scope_label} as of {as_of:%d %B %Y}")
     facts = crime_facts(crimes)
     ref_of = {c.pk: c.ref for c in crimes}
     urgency = {ref_of[pk]: p.level for pk, p, _ in prioritised(Crime.objects.filter(pk__in=list(ref_of)), pol)}
-    plan = optimise(officer_facts(as_of, rules), facts, as_of=as_of, policy=pol,
+    report(1, 4, f"Reading the investigators' training and workloads for {len(crimes)} crime(s)")
+    officers = officer_facts(as_of, rules)
+    report(2, 4, f"Optimising {len(crimes)} crime(s) across {len(officers)} investigator(s)")
+    plan = optimise(officers, facts, as_of=as_of, policy=pol,
                     continuity=continuity([c.pk for c in crimes], as_of), urgency=urgency)
+    report(3, 4, "Saving the preview")
     run = BatchRun.objects.create(
         created_by=actor, created_at=clock.now(), as_of=as_of,
         scope=f"team:{team_id}" if team_id else (f"borough:{borough_id}" if borough_id else "force"),

@@ -12,11 +12,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from vigil.core import access_log
+from vigil.core import access_log, jobs
 from vigil.core import policy as core_policy
 from vigil.core.errors import InputError
 from vigil.core.models import PolicyVersion
 from vigil.crimes import offences
+from vigil.investigations import jobs as investigation_jobs
 from vigil.investigations import services
 from vigil.investigations.flags import FLAG_LABELS, SOLVABILITY_FACTORS
 from vigil.investigations.forms import AllocateForm, AssessForm, BatchForm, MatrixForm
@@ -218,12 +219,9 @@ def batch(request):
     form = BatchForm(request.POST, scopes=_scopes(request.officer))
     if form.is_valid():
         _, team_id, borough_id, label = _scope(request)
-        try:
-            run = services.plan_batch(actor=request.user, as_of=as_of(request), team_id=team_id,
-                                      borough_id=borough_id, scope_label=label)
-            return redirect("investigations:batch_preview", pk=run.pk)
-        except InputError as exc:
-            messages.error(request, str(exc))
+        job_id = jobs.start(investigation_jobs.plan_batch, actor=request.user, as_of=as_of(request).isoformat(),
+                            team_id=team_id, borough_id=borough_id, scope_label=label)
+        return redirect(jobs.job_url(job_id))
     return redirect(reverse("investigations:queue") + f"?scope={request.POST.get('scope', '')}")
 
 

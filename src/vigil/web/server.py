@@ -7,8 +7,12 @@ Each worker sends the immediate notices of new work every minute (``work.notices
 claimed before it is sent, so several workers never send one twice (docs/adr/0019)."""
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
+import signal
 import socket
+import subprocess
 import sys
 
 from django.core.servers.basehttp import run
@@ -60,20 +64,41 @@ def _check_address(host: str, port: int) -> None:
         probe.close()
 
 
-def serve(host: str, port: int | str, workers: int | str = 2, threads: int = 4) -> None:
-    """Serve the application until stopped."""
+def serve(host: str, port: int | str, workers: int | str = 2, threads: int = 4, with_worker: bool = False) -> None:
+    """Serve the application until stopped; ``with_worker`` also runs one ``vigil worker`` for the background jobs,
+    stopped with the server (one machine, as the demo; production runs the worker as its own service)."""
     host, port, workers = host_address(host), port_number(port), workers_count(workers)
     _check_address(host, port)
-    if workers == 0:
-        from vigil.work.notices import start_sender
+    jobs, server_pid = (start_worker() if with_worker else None), os.getpid()
+    try:
+        if workers == 0:
+            from vigil.work.notices import start_sender
 
-        start_sender()
-        try:
-            run(host, port, get_wsgi_application(), ipv6=":" in host, threading=True)
-        except OSError as exc:  # lost the address between the check and the bind
-            raise InputError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
-        return
-    production_server(host, port, workers, threads).run()
+            start_sender()
+            try:
+                run(host, port, get_wsgi_application(), ipv6=":" in host, threading=True)
+            except OSError as exc:  # lost the address between the check and the bind
+                raise InputError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+            return
+        production_server(host, port, workers, threads).run()
+    finally:
+        # Only the process that started it: gunicorn's forked workers leave through this same frame.
+        if jobs is not None and os.getpid() == server_pid:
+            jobs.terminate()  # the worker finishes the job in hand, then stops
+            try:
+                jobs.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                jobs.kill()
+
+
+def start_worker() -> subprocess.Popen:
+    """``vigil worker`` as a child process, which the kernel stops if this process dies first (Linux)."""
+    def stop_with_parent() -> None:
+        with contextlib.suppress(OSError):
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+    return subprocess.Popen([sys.executable, "-m", "vigil.cli", "worker"],
+                            preexec_fn=stop_with_parent if sys.platform == "linux" else None)
 
 
 def _post_worker_init(worker) -> None:
@@ -109,7 +134,7 @@ def production_server(host: str, port: int, workers: int, threads: int):
 def serve_afresh(host: str, port: int | str) -> None:
     """Become ``vigil serve`` in a new program image (same process, same environment). A process that has just
     generated data holds threads of DuckDB, OR-Tools and the like, which do not survive the production server's
-    fork: its workers would crash. ``vigil demo`` serves this way."""
+    fork: its workers would crash. ``vigil demo`` serves this way, with a background worker beside the server."""
     host, port = host_address(host), port_number(port)
     _check_address(host, port)
     from django.db import connections
@@ -117,4 +142,5 @@ def serve_afresh(host: str, port: int | str) -> None:
     connections.close_all()
     sys.stdout.flush()
     sys.stderr.flush()
-    os.execv(sys.executable, [sys.executable, "-m", "vigil.cli", "serve", "--host", host, "--port", str(port)])  # noqa: S606
+    os.execv(sys.executable, [sys.executable, "-m", "vigil.cli", "serve", "--host", host, "--port", str(port),  # noqa: S606
+                              "--with-worker"])

@@ -1,8 +1,8 @@
 """The shell's own pages: the role-aware home page ("my work")."""
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -36,3 +36,25 @@ def health(request):
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_required
+@never_cache
+@require_GET
+def job(request, job_id: str):
+    """A background job's progress (core/jobs.py), for the user who started it; the page polls itself while the
+    job runs and goes on to the result when it is done."""
+    from vigil.core.jobs import view
+
+    found = view(job_id, request.user)
+    if found is None:
+        return render(request, "web/error.html", {"title": "Not found",
+                                                  "message": "There is no such job of yours."}, status=404)
+    if found.state == "done" and found.url and request.GET.get("go") != "no":
+        if request.headers.get("HX-Request"):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = found.url
+            return response
+        return redirect(found.url)
+    template = "web/job_progress.html" if request.headers.get("HX-Request") else "web/job.html"
+    return render(request, template, {"job": found})

@@ -12,6 +12,9 @@ class Command(VigilCommand):
         parser.add_argument("--workers", default="2",
                             help="worker processes of the production server (default 2; about two per core); "
                                  "0 runs one process with Django's threaded server")
+        parser.add_argument("--with-worker", action="store_true",
+                            help="also run one background worker (`vigil worker`), stopped with the server: one "
+                                 "machine, as the demo; production runs `vigil worker` as its own service")
 
     def handle(self, *args, **opts):
         opts["host"], opts["port"] = host_address(opts["host"]), port_number(opts["port"])
@@ -19,4 +22,6 @@ class Command(VigilCommand):
         self.stdout.write(f"Serving on http://{opts['host']}:{opts['port']}/ with "
                           f"{workers or 'no'} worker process{'es' if workers != 1 else ''}  (Ctrl-C to stop; "
                           f"SIGHUP restarts the workers gracefully)")
-        serve(opts["host"], opts["port"], workers)
+        if opts["with_worker"]:
+            self.stdout.write("With one background worker for the jobs started from the web")
+        serve(opts["host"], opts["port"], workers, with_worker=opts["with_worker"])
