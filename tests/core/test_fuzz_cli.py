@@ -29,6 +29,7 @@ SAFE_TAIL = {
     "demo": ["--port", "0"],          # generating the demo data takes minutes; --port 0 is refused before any work
     "generate": ["--scale", "none"],  # likewise: an unknown scale is refused before anything is written
     "database": ["--print"],          # roles are server-wide on PostgreSQL: print the SQL, never create roles
+    "worker": ["--batch"],            # runs what is queued (nothing here), then stops, instead of running for ever
 }
 
 _APP = {name: ("vigil.interchange" if name in ("import", "export") else None) for name in COMMANDS}
@@ -105,6 +106,11 @@ def sandbox(tmp_path, monkeypatch, settings):
             bind_only(self.host, self.port, None, ipv6=":" in self.host)
 
     monkeypatch.setattr("vigil.web.server.production_server", BindOnly)
+
+    class NoWorker:  # serve --with-worker: no background process; stopped with the server all the same
+        terminate = wait = kill = staticmethod(lambda *a, **k: None)
+
+    monkeypatch.setattr("vigil.web.server.start_worker", NoWorker)
     monkeypatch.setattr("vigil.cli._ensure_migrated", lambda: None)  # the test database is migrated already
     return tmp_path
 

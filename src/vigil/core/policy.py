@@ -39,6 +39,9 @@ def keys() -> dict[str, PolicyKey]:
     return dict(_KEYS)
 
 
+_IMMUTABLE = (int, float, str, bool, type(None))
+
+
 class Policy(Mapping):
     """An immutable view of policy values: defaults overlaid with a version's overrides."""
 
@@ -48,10 +51,14 @@ class Policy(Mapping):
 
     def __getitem__(self, key: str) -> Any:
         if key in self._overrides:
-            return copy.deepcopy(self._overrides[key])
-        if key not in _KEYS:
+            value = self._overrides[key]
+        elif key in _KEYS:
+            value = _KEYS[key].default
+        else:
             raise KeyError(f"no policy key {key!r}")
-        return copy.deepcopy(_KEYS[key].default)
+        # A copy only of what could be changed in place: rules read numbers and words hundreds of thousands of
+        # times in a sweep.
+        return value if isinstance(value, _IMMUTABLE) else copy.deepcopy(value)
 
     def __iter__(self) -> Iterator[str]:
         return iter(sorted(set(_KEYS) | set(self._overrides)))

@@ -17,7 +17,7 @@ import datetime as dt
 from collections import defaultdict
 
 import numpy as np
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from vigil.accounts.models import Officer, rank_at_least
 from vigil.investigations.models import Allocation, current_on, open_on
@@ -70,8 +70,10 @@ def investigation_alerts(ctx: SweepContext):
     chain = CommandChain()
     rows = list(Allocation.objects.filter(current_on(as_of), open_on(as_of, "crime__"))
                 .values("id", "crime_id", "officer_id", "start", "override_by_id", "units", *crime_values("crime__")))
+    # The holders as one uncorrelated IN (…): a correlated EXISTS walks every allocation ever made per officer on
+    # SQLite (10 s at national scale, against 0.07 s).
     officers = officer_facts(as_of, rules, Officer.objects.filter(
-        Exists(Allocation.objects.filter(current_on(as_of), officer_id=OuterRef("pk")))))
+        pk__in=Allocation.objects.filter(current_on(as_of)).values("officer_id")))
     yield from _allocation_findings(rows, officers, rules, chain, as_of, pol)
     yield from _overload_findings(rows, officers, chain, pol)
     yield from unallocated_findings(rules, chain, as_of, pol)

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
+from vigil.core.rows import plain_rows
 from vigil.missing.models import MissingEpisode, Screening, StrategyMeeting
 from vigil.missing.rules import EpisodeFact, ScreeningFact
 from vigil.people.models import Person
@@ -22,9 +23,15 @@ def identity_key(person_ref: str, identity_ref: str | None) -> str:
     return identity_ref or f"I-{person_ref}"
 
 
-def _chunks(ids: list) -> Iterable[list]:
+def chunks(ids: list) -> Iterable[list]:
     for i in range(0, len(ids), CHUNK):
         yield ids[i:i + CHUNK]
+
+
+EPISODE_COLUMNS = ("pk", "ref", "child__ref", "child__identity__ref", "reported_at", "returned_at", "last_seen_at",
+                   "prevention_interview_at", "return_interview_at", "found_key", "risk_grade", "graded_at", "team_id",
+                   "coordinator__ref")
+EPISODE_TIMES = tuple(i for i, c in enumerate(EPISODE_COLUMNS) if c.endswith("_at"))
 
 
 def episode_facts(episodes: QuerySet | None = None, *, until: dt.datetime | None = None) -> list[EpisodeFact]:
@@ -32,9 +39,8 @@ def episode_facts(episodes: QuerySet | None = None, *, until: dt.datetime | None
     qs = MissingEpisode.objects.all() if episodes is None else episodes
     if until is not None:
         qs = qs.filter(reported_at__lte=until)
-    rows = list(qs.values("pk", "ref", "child__ref", "child__identity__ref", "reported_at", "returned_at",
-                          "last_seen_at", "prevention_interview_at", "return_interview_at", "found_key", "risk_grade",
-                          "graded_at", "team_id", "coordinator__ref").order_by("pk"))
+    rows = [dict(zip(EPISODE_COLUMNS, r, strict=True)) for r in plain_rows(
+        qs.values_list(*EPISODE_COLUMNS).order_by("pk"), datetimes=EPISODE_TIMES)]
     if not rows:
         return []
     pks = [r["pk"] for r in rows]
@@ -42,7 +48,7 @@ def episode_facts(episodes: QuerySet | None = None, *, until: dt.datetime | None
     screenings: dict[int, list[ScreeningFact]] = defaultdict(list)
     found_with: dict[int, list[str]] = defaultdict(list)
     through = MissingEpisode.found_with.through
-    parts = [None] if whole else list(_chunks(pks))
+    parts = [None] if whole else list(chunks(pks))
     for part in parts:
         sq = Screening.objects.all() if part is None else Screening.objects.filter(episode_id__in=part)
         for s in sq.values("episode_id", "stage", "at", "indicators", "referral_at").order_by("at", "pk").iterator(

@@ -16,11 +16,12 @@ from collections.abc import Iterable
 
 from django.apps import apps
 from django.db import transaction
+from django.db.models import Q
 
 from vigil.core import access_log
 from vigil.missing import rules
 from vigil.missing.deadlines import end_of_day
-from vigil.missing.facts import episode_facts, identity_key
+from vigil.missing.facts import chunks, episode_facts, identity_key
 from vigil.missing.models import MissingEpisode, OffenderLink
 from vigil.people.models import Address, Person
 from vigil.sweep.models import Alert
@@ -36,34 +37,52 @@ def _subject_model():
         return None
 
 
-def subject_facts(day_from: dt.date | None = None) -> tuple[list[rules.SubjectAddress], list[rules.SubjectPerson],
-                                                          dict[str, dict]]:
-    """Subjects' addresses and resolved identities, and who manages each (a few queries for all subjects)."""
+def subject_facts(found_keys: Iterable[str] | None = None, identities: Iterable[str] | None = None) -> tuple[
+        list[rules.SubjectAddress], list[rules.SubjectPerson], dict[str, dict]]:
+    """Subjects' addresses and resolved identities, and who manages each (a few queries for all subjects).
+
+    Given the address keys children were found at (``found_keys``) and the identities they were found with
+    (``identities``), only the subjects who could match are read: a handful of rows, not every subject's addresses
+    (the links found are the same: no other subject can match)."""
     Subject = _subject_model()
     if Subject is None:
         return [], [], {}
-    subjects = {}
-    by_person: dict[int, list[str]] = defaultdict(list)
-    qs = Subject.objects.all()
-    if day_from is not None:
-        qs = qs.exclude(managed_until__lt=day_from)
-    for s in qs.values("pk", "ref", "person_id", "person__ref", "person__identity__ref", "manager__ref", "team_id",
-                       "managed_until").iterator(chunk_size=20000):
+    subject_qs = Subject.objects.all()
+    if found_keys is not None or identities is not None:
+        people = set()
+        for part in chunks(sorted(set(found_keys or ()))):
+            people |= set(Address.objects.filter(person__subjects__isnull=False, kind__in=rules.OFFENDER_ADDRESS_KINDS,
+                                                 match_key__in=part).values_list("person_id", flat=True))
+        wanted = sorted(set(identities or ()))
+        for part in chunks(wanted):
+            unlinked = [k.removeprefix("I-") for k in part if k.startswith("I-")]
+            people |= set(Person.objects.filter(subjects__isnull=False).filter(
+                Q(identity__ref__in=part) | Q(identity__isnull=True, ref__in=unlinked)).values_list("pk", flat=True))
+        subject_rows = [r for part in chunks(sorted(people)) for r in _subject_rows(
+            subject_qs.filter(person_id__in=part))]
+    else:
+        subject_rows = _subject_rows(subject_qs)
+    subjects, by_person, people_out = {}, defaultdict(list), []
+    for s in subject_rows:
         subjects[s["ref"]] = {"pk": s["pk"], "person_id": s["person_id"], "manager": s["manager__ref"],
                               "team_id": s["team_id"], "person_ref": s["person__ref"]}
         by_person[s["person_id"]].append(s["ref"])
-    people = [rules.SubjectPerson(ref, identity_key(v["person_ref"], None), v["person_ref"])
-              for ref, v in subjects.items()]
-    identities = dict(Person.objects.filter(subjects__isnull=False, identity__isnull=False)
-                      .values_list("pk", "identity__ref"))
-    people = [rules.SubjectPerson(p.subject, identities.get(subjects[p.subject]["person_id"], p.identity), p.person)
-              for p in people]
+        people_out.append(rules.SubjectPerson(s["ref"], identity_key(s["person__ref"], s["person__identity__ref"]),
+                                              s["person__ref"]))
     addresses = []
-    for a in (Address.objects.filter(person__subjects__isnull=False, kind__in=rules.OFFENDER_ADDRESS_KINDS)
-              .values("person_id", "match_key", "kind", "valid_from", "valid_to").iterator(chunk_size=20000)):
-        for ref in by_person.get(a["person_id"], ()):
-            addresses.append(rules.SubjectAddress(ref, a["match_key"], a["kind"], a["valid_from"], a["valid_to"]))
-    return addresses, people, subjects
+    for part in chunks(sorted(by_person)) if len(by_person) < 5000 else [None]:
+        aq = Address.objects.filter(person__subjects__isnull=False, kind__in=rules.OFFENDER_ADDRESS_KINDS)
+        if part is not None:
+            aq = aq.filter(person_id__in=part)
+        for a in aq.values("person_id", "match_key", "kind", "valid_from", "valid_to").iterator(chunk_size=20000):
+            for ref in by_person.get(a["person_id"], ()):
+                addresses.append(rules.SubjectAddress(ref, a["match_key"], a["kind"], a["valid_from"], a["valid_to"]))
+    return addresses, people_out, subjects
+
+
+def _subject_rows(qs) -> list[dict]:
+    return list(qs.values("pk", "ref", "person_id", "person__ref", "person__identity__ref", "manager__ref",
+                          "team_id").iterator(chunk_size=20000))
 
 
 def found_with_records(episode_pks: Iterable[int] | None = None) -> dict[str, dict[str, str]]:
@@ -92,7 +111,8 @@ def refresh(*, as_of: dt.date, episodes=None, facts: list[rules.EpisodeFact] | N
     if not checked and not (OffenderLink.objects.exists() if episodes is None
                             else OffenderLink.objects.filter(episode__in=episodes).exists()):
         return []  # no child found anywhere or with anyone, no link to undo: every subject's addresses go unread
-    addresses, people, subjects = subject_facts()
+    addresses, people, subjects = subject_facts(found_keys={f.found_key for f in checked if f.found_key},
+                                                identities={k for f in checked for k in f.found_with})
     names = found_with_records(None if episodes is None else episodes.values_list("pk", flat=True))
     found = rules.offender_links(checked, addresses, people, as_of, names)
     ep_pk = dict(MissingEpisode.objects.filter(ref__in=[f.ref for f in checked]).values_list("ref", "pk")) \
@@ -227,8 +247,6 @@ def raise_alerts_now(subject_refs: Iterable[str], as_of: dt.date) -> list[Alert]
 def on_identities_changed(sender, person_pks, as_of, actor=None, **kwargs) -> None:
     """Record linkage changed who is who: re-check the episodes whose found-with people are now (or were) one of
     those identities, and raise or close the alerts the same day."""
-    from django.db.models import Q
-
     pks = set(person_pks)
     if len(pks) > 2000:
         episodes = None

@@ -16,6 +16,7 @@ from django.db.models import F, Max, Min, OuterRef, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 
 from vigil.accounts.models import RANK_ORDER, Officer, Team
+from vigil.core.rows import as_dates, plain_rows
 from vigil.offenders.models import (
     Assessment,
     Escalation,
@@ -115,27 +116,6 @@ SUBJECT_DATES = tuple(i for i, name in enumerate(SUBJECT_FIELDS) if name in (
     "investigation_opened"))
 
 
-def _sql_dates(rows, columns=(1,)):
-    """SQLite returns dates from raw SQL as text (PostgreSQL as dates): convert the given columns."""
-    if connection.vendor != "sqlite":
-        yield from rows
-        return
-    for row in rows:
-        row = list(row)
-        for c in columns:
-            if isinstance(row[c], str):
-                row[c] = dt.date.fromisoformat(row[c][:10])
-        yield tuple(row)
-
-
-def _fetch(qs, date_columns=()):
-    """A values_list queryset run as plain SQL: Django's per-value converters cost seconds at 80,000 rows."""
-    sql, params = qs.query.sql_with_params()
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        return list(_sql_dates(cur.fetchall(), date_columns))
-
-
 @dataclass
 class SubjectFacts:
     as_of: dt.date
@@ -161,25 +141,25 @@ class SubjectFacts:
     def load(cls, as_of: dt.date, pol: Mapping, subjects=None) -> SubjectFacts:
         """The facts for every subject managed on ``as_of`` (or for those of the ``subjects`` queryset)."""
         base = Subject.objects.all() if subjects is None else subjects
-        rows = [SubjectRow(*r) for r in _fetch(base.filter(managed_from__lte=as_of).exclude(managed_until__lt=as_of)
+        rows = [SubjectRow(*r) for r in plain_rows(base.filter(managed_from__lte=as_of).exclude(managed_until__lt=as_of)
                                         .order_by("pk").values_list(*SUBJECT_FIELDS), SUBJECT_DATES)]
 
         def of(qs, field="subject_id"):
             return qs if subjects is None else qs.filter(**{f"{field}__in": subjects.values("pk")})
 
         periods: dict[int, list] = defaultdict(list)
-        for sid, mode, start, end in _fetch(of(ModePeriod.objects.filter(start__lte=as_of)).values_list(
+        for sid, mode, start, end in plain_rows(of(ModePeriod.objects.filter(start__lte=as_of)).values_list(
                 "subject_id", "mode", "start", "end").order_by("subject_id", "start"), (2, 3)):
             periods[sid].append((mode, start, end if end is None or end < as_of else None))
         latest = of(Assessment.objects.filter(approved_on__lte=as_of)).annotate(rn=Window(
             RowNumber(), partition_by=F("subject_id"), order_by=[F("approved_on").desc(), F("date").desc(),
                                                                   F("pk").desc()])).filter(rn=1)
         levels = {sid: (on, level) for sid, on, level in
-                  _fetch(latest.values_list("subject_id", "date", "risk_level"), (1,))}
+                  plain_rows(latest.values_list("subject_id", "date", "risk_level"), (1,))}
         dated = of(Assessment.objects.filter(date__lte=as_of)).values_list("subject_id").order_by()
-        first = dict(_fetch(dated.filter(subject__kind="suspect").annotate(m=Min("date"))   # suspects' triage
+        first = dict(plain_rows(dated.filter(subject__kind="suspect").annotate(m=Min("date"))   # suspects' triage
                             .values_list("subject_id", "m"), (1,)))
-        awaiting = dict(_fetch(dated.filter(Q(approved_on__isnull=True) | Q(approved_on__gt=as_of))
+        awaiting = dict(plain_rows(dated.filter(Q(approved_on__isnull=True) | Q(approved_on__gt=as_of))
                                .annotate(m=Max("date")).values_list("subject_id", "m"), (1,)))
         for sid, on in list(awaiting.items()):
             if sid in levels and levels[sid][0] >= on:
@@ -191,10 +171,10 @@ class SubjectFacts:
             triggers[sid].append((on, trig))
         for sid, moved in cls._address_changes(as_of, subjects):
             triggers[sid].append((moved, "address_change"))
-        last_periodic = dict(_fetch(of(NotificationRecord.objects.filter(kind="periodic", on__lte=as_of))
+        last_periodic = dict(plain_rows(of(NotificationRecord.objects.filter(kind="periodic", on__lte=as_of))
                                     .values_list("subject_id").order_by().annotate(m=Max("on"))
                                     .values_list("subject_id", "m"), (1,)))
-        last_review = dict(_fetch(of(InvestigationReview.objects.filter(on__lte=as_of)).values_list("subject_id")
+        last_review = dict(plain_rows(of(InvestigationReview.objects.filter(on__lte=as_of)).values_list("subject_id")
                                   .order_by().annotate(m=Max("on")).values_list("subject_id", "m"), (1,)))
         teams = list(Team.objects.values_list("pk", "ref", "borough_id"))
         escalations = list(of(Escalation.objects.filter(opened_on__lte=as_of).exclude(closed_on__lte=as_of)
@@ -230,14 +210,14 @@ class SubjectFacts:
         last_params = ["seen_at_home", as_of, *only_params]
         with connection.cursor() as cur:
             cur.execute(last_sql, last_params)
-            last_success = dict(_sql_dates(cur.fetchall()))
+            last_success = dict(as_dates(cur.fetchall()))
             cur.execute(
                 f"SELECT v.subject_id, v.date, v.outcome FROM {table} v LEFT JOIN ({last_sql}) ls "  # noqa: S608
                 f"ON ls.subject_id = v.subject_id WHERE v.date <= %s AND v.outcome IN ({marks}) "
                 f"AND (ls.last IS NULL OR v.date > ls.last){only_v}",
                 [*last_params, as_of, *watch, *only_params])
             attempts: dict[int, list] = defaultdict(list)
-            for sid, on, outcome in _sql_dates(cur.fetchall()):
+            for sid, on, outcome in as_dates(cur.fetchall()):
                 attempts[sid].append((on, outcome))
             start = as_of - dt.timedelta(days=pol["visits.announced_window_days"])
             cur.execute(f"SELECT subject_id, SUM(CASE WHEN announced THEN 1 ELSE 0 END), COUNT(*) FROM {table} "  # noqa: S608
@@ -252,7 +232,7 @@ class SubjectFacts:
                                     valid_from__lte=as_of, person__subjects__isnull=False)
         if subjects is not None:
             qs = qs.filter(person__subjects__in=subjects.values("pk"))
-        rows = _fetch(qs.values_list("person__subjects__id", "person__subjects__managed_from")
+        rows = plain_rows(qs.values_list("person__subjects__id", "person__subjects__managed_from")
                       .order_by().annotate(m=Max("valid_from"))
                       .values_list("person__subjects__id", "person__subjects__managed_from", "m"), (1, 2))
         latest: dict[int, dt.date] = {}

@@ -41,6 +41,7 @@ class MatchStatus(models.TextChoices):
 
 LINKED = (MatchStatus.LINKED_AUTO, MatchStatus.ACCEPTED)
 HUMAN_DECIDED = (MatchStatus.ACCEPTED, MatchStatus.REJECTED, MatchStatus.UNDONE)
+PURPOSE = "record linkage: resolving the same person across records (public protection and safeguarding)"
 
 
 class RecordMatch(models.Model):

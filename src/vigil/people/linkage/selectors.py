@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from vigil.core import access_log
-from vigil.people.linkage.models import LINKED, MatchStatus, RecordMatch
-from vigil.people.linkage.services import PURPOSE
+from vigil.people.linkage.models import LINKED, PURPOSE, MatchStatus, RecordMatch
 from vigil.people.models import Person
 
 QUEUE_SIZE = 100

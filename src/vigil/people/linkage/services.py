@@ -20,14 +20,13 @@ from django.dispatch import Signal
 from vigil.core import access_log, clock, policy
 from vigil.core.errors import InputError
 from vigil.core.scope import officer_of
-from vigil.people.linkage import identities, model, records, reviews
-from vigil.people.linkage.models import HUMAN_DECIDED, LINKED, LinkRun, MatchStatus, RecordMatch
+from vigil.people.linkage import identities, records, reviews
+from vigil.people.linkage.models import HUMAN_DECIDED, LINKED, PURPOSE, LinkRun, MatchStatus, RecordMatch
 from vigil.people.models import Person
 
 # Sent with person_pks (the records whose identity changed), as_of and actor, inside the deciding transaction.
 identities_changed = Signal()
 
-PURPOSE = "record linkage: resolving the same person across records (public protection and safeguarding)"
 
 
 def _note(match: RecordMatch, *, at: dt.datetime, by: str, what: str, why: str = "") -> None:
@@ -50,6 +49,8 @@ def run_linkage(*, actor="system:link", pol=None, train: bool | None = None, as_
     rows = records.person_rows()
     if progress:
         progress(f"{len(rows)} rows read")
+    from vigil.people.linkage import model  # Splink and pandas load when linkage runs, not with every command
+
     scored = model.score(records.table(rows), pol, train=train)
     if progress:
         progress(f"{len(scored.pairs)} pairs scored at or above the review threshold")
