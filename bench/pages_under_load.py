@@ -7,8 +7,9 @@ Prepares the data as the demo does (``vigil demo --scale S --no-serve``: generat
 database, serves it with ``vigil serve --workers N`` (gunicorn, on 127.0.0.1 only), signs in the virtual users
 as the demo's people (the offender manager, the sergeant, the superintendent, the allocation manager, the
 missing-persons coordinator) and has each open its own pages in turn, as fast as the server answers, for the
-given time. Each page's requests, errors (any 5xx or a dropped connection), p50 and p95 are printed per engine.
-The reference is the same pages with one user alone, in the same run.
+given time, pausing between pages as people do while they read (``--think``, mean seconds, exponentially
+distributed; 0 is flat out, the server saturated). Each page's requests, errors (any 5xx or a dropped connection),
+p50 and p95 are printed per engine and think time. The reference is each person alone, in the same run.
 
 The pages: My work (``/work/``) and the home page of panels (``/``), the subject list and a subject's page, the
 crime queue, the missing-children board, and the assurance dashboard.
@@ -16,6 +17,7 @@ crime queue, the missing-children board, and the assurance dashboard.
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -80,8 +82,11 @@ def serve(env: dict, var: Path, workers: int) -> tuple[subprocess.Popen, str]:
     raise SystemExit("the server did not start")
 
 
-def load(base: str, users: int, seconds: float, subjects: list[str]) -> dict[str, list[tuple[int, float]]]:
-    people = [User(base, PEOPLE[i % len(PEOPLE)]) for i in range(users)]
+def load(base: str, users: int, seconds: float, subjects: list[str], think: float = 0.0,
+         who: list[str] = PEOPLE) -> dict[str, list[tuple[int, float]]]:
+    """Each user opens their pages in turn for ``seconds``, pausing ``think`` seconds on average between pages
+    (exponentially distributed, as people's reading times are; 0: as fast as the server answers)."""
+    people = [User(base, who[i % len(who)]) for i in range(users)]
     for p in people:
         p.sign_in()
     results: dict[str, list[tuple[int, float]]] = defaultdict(list)
@@ -91,9 +96,12 @@ def load(base: str, users: int, seconds: float, subjects: list[str]) -> dict[str
 
     def work(n: int, p: User) -> None:
         pages = PAGES[p.username]
+        pause = random.Random(n)
         ready.wait()
         i = n  # each starts on a different page
         while time.perf_counter() < stop_at[0]:
+            if think:
+                time.sleep(min(pause.expovariate(1 / think), 4 * think))
             name, path = pages[i % len(pages)]
             r = p.get(path.format(subject=subjects[i % len(subjects)]))
             i += 1
@@ -123,17 +131,20 @@ def main() -> int:
     p.add_argument("--users", type=int, default=20)
     p.add_argument("--seconds", type=float, default=60)
     p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--think", default="2,0", help="mean seconds between one person's pages, comma-separated runs "
+                                                  "(default 2 s, as people read a page, then 0: flat out)")
     p.add_argument("--reuse-sqlite", help="a SQLite file the demo has prepared at this scale (copied first)")
     for action in p._actions:
         if action.dest == "db":
             action.choices = ["sqlite", "postgresql", "both"]
     p.set_defaults(db="both", scale="london")
     args = p.parse_args()
+    args.think = [float(t) for t in args.think.split(",")]
     engines = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
     print(f"machine: {machine()}; scale {args.scale}; {args.users} users for {args.seconds:.0f} s; "
           f"vigil serve --workers {args.workers}")
-    print("| engine | page | users | requests | errors | p50 ms | p95 ms | 1-user p50 ms |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    print("| engine | page | users | think time | requests | errors | p50 ms | p95 ms | alone p50 ms |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for engine in engines:
         var = Path(tempfile.mkdtemp(prefix="vigil-load-"))
         name = None
@@ -155,13 +166,16 @@ def main() -> int:
         subjects = subjects_of_om(env)
         proc, base = serve(env, var, args.workers)
         try:
-            alone = load(base, 1, min(args.seconds, 20), subjects)
-            crowd = load(base, args.users, args.seconds, subjects)
-            for page in dict.fromkeys(name for person in PEOPLE for name, _ in PAGES[person]):
-                n, errors, p50, p95 = summary(crowd[page])
-                one = summary(alone[page])[2] if page in alone else float("nan")
-                print(f"| {engine} | {page} | {args.users} | {n} | {errors} | {p50:.0f} | {p95:.0f} | {one:.0f} |",
-                      flush=True)
+            alone: dict[str, list] = defaultdict(list)
+            for person in PEOPLE:  # the reference: each person alone, pages back to back
+                for page, rows in load(base, 1, 5, subjects, who=[person]).items():
+                    alone[page] += rows
+            for think in args.think:
+                crowd = load(base, args.users, args.seconds, subjects, think=think)
+                for page in dict.fromkeys(name for person in PEOPLE for name, _ in PAGES[person]):
+                    n, errors, p50, p95 = summary(crowd[page])
+                    print(f"| {engine} | {page} | {args.users} | {think:g} s | {n} | {errors} | {p50:.0f} | {p95:.0f} "
+                          f"| {summary(alone[page])[2]:.0f} |", flush=True)
         finally:
             proc.terminate()
             proc.wait(timeout=60)

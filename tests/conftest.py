@@ -24,6 +24,15 @@ def _own_witness(settings, tmp_path):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with nothing cached (figures kept for minutes belong to an earlier test's database)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def org(db):
     from tests.factories import build_org

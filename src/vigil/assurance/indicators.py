@@ -31,6 +31,7 @@ class Indicator:
     codes: tuple[str, ...] = ()   # alert codes behind it (drill-down lists those alerts)
     order: int = 100
     trend: bool = True
+    note: str = ""                # said beside the figure (how fresh it is, when not counted on the spot)
 
 
 _indicators: dict[str, Indicator] = {}
@@ -107,16 +108,19 @@ def alert_trend(keys: list[str], dates: list[dt.date]) -> dict[str, dict[dt.date
     rows = list(Alert.objects.filter(code__in=codes, opened_as_of__lte=last)
                 .filter(Q(closed_as_of__isnull=True) | Q(closed_as_of__gt=first))
                 .values_list("code", "severity", "team_id", "opened_as_of", "closed_as_of").iterator(chunk_size=20000))
+    by_code: dict[str, list[tuple]] = defaultdict(list)
+    for row in rows:
+        by_code[row[0]].append(row)
     out: dict[str, dict[dt.date, TeamValues]] = {}
-    for ind in inds:
+    for ind in inds:  # each indicator walks only its own codes' alerts
         sev = getattr(ind.fn, "severity", None)
-        series: dict[dt.date, TeamValues] = {}
-        for d in dates:
-            vals: TeamValues = defaultdict(float)
-            for code, severity, team_id, opened, closed in rows:
-                if code in ind.codes and opened <= d and (closed is None or closed > d) and (
-                        sev is None or severity == sev):
-                    vals[team_id] += 1
-            series[d] = dict(vals)
-        out[ind.key] = series
+        series: dict[dt.date, TeamValues] = {d: defaultdict(float) for d in dates}
+        for code in ind.codes:
+            for _, severity, team_id, opened, closed in by_code.get(code, ()):
+                if sev is not None and severity != sev:
+                    continue
+                for d in dates:
+                    if opened <= d and (closed is None or closed > d):
+                        series[d][team_id] += 1
+        out[ind.key] = {d: dict(vals) for d, vals in series.items()}
     return out
