@@ -16,7 +16,7 @@ from vigil.core.models import AccessLogEntry
 from vigil.core.policy import defaults
 from vigil.investigations import services
 from vigil.investigations.batch import optimise
-from vigil.investigations.models import Allocation
+from vigil.investigations.models import Allocation, BatchRun
 from vigil.investigations.rules import CrimeFacts, CrimeRules, CrimeTable, OfficerFacts, check_one
 from vigil.sweep.models import Alert
 
@@ -169,3 +169,30 @@ def test_an_empty_queue_is_said_plainly(org, cid, as_of):
 def test_the_batch_weights_match_the_rules():
     table = CrimeTable([_crime("H", "1/4.1/4.10/4.2"), _crime("S", "19C"), _crime("V", "46")], CrimeRules(POL))
     assert table.units.tolist() == [4, 2, 1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_plan_runs_in_the_background_once_however_often_the_form_is_sent(org, cid, as_of, client):
+    """The batch form queues a job (core/jobs.py); a double click queues nothing more; the worker plans it, and its
+    page goes on to the preview."""
+    from django.core.management import call_command
+
+    from tests.factories import verified_login
+    from vigil.core.models import Job
+
+    team = cid["teams"]["cid"]
+    for i in range(2):
+        inv.crime(team, "46", reported=as_of, ref=f"CR-J{i}")
+    alloc = org.user("allocation_manager")
+    verified_login(client, alloc)
+    form = {"scope": f"team:{alloc.officer.team_id}", "submission_key": "one-click"}
+    first = client.post(f"/crimes/batch/?as_of={as_of}", form)
+    again = client.post(f"/crimes/batch/?as_of={as_of}", form)
+    assert first.status_code == again.status_code == 302 and first["Location"] == again["Location"]
+    assert first["Location"].startswith("/jobs/") and Job.objects.count() == 1
+    assert not BatchRun.objects.exists()  # nothing planned until the worker runs it
+    call_command("worker", "--batch")
+    preview = client.get(first["Location"])
+    run = BatchRun.objects.get()
+    assert preview.status_code == 302 and preview["Location"] == f"/crimes/batch/{run.pk}/"
+    assert run.created_by == alloc and run.summary["crimes"] == 2
