@@ -12,7 +12,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -301,23 +300,6 @@ def test_an_interrupted_backup_leaves_no_file_that_looks_complete(org, tmp_path)
     assert made.rows > 0 and backup.check(out).rows == made.rows
     with pytest.raises(backup.InputError, match="is not a folder that exists"):
         backup.backup(tmp_path / "no" / "x.vbk.gz")
-
-
-@pytest.fixture
-def postgres_database():
-    """A throwaway PostgreSQL database on the server DATABASE_URL names (as in test_database_roles)."""
-    import psycopg
-
-    u = urlparse(os.environ["DATABASE_URL"])
-    name = f"vigil_bk_{uuid.uuid4().hex[:8]}"
-    admin = psycopg.connect(host=u.hostname, port=u.port or 5432, user=u.username, dbname=u.path.lstrip("/"),
-                            autocommit=True)
-    admin.execute(f"CREATE DATABASE {name}")
-    try:
-        yield f"postgres://{u.username}@{u.hostname}:{u.port or 5432}/{name}"
-    finally:
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.close()
 
 
 @pytest.mark.postgres_only

@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -121,3 +122,24 @@ def test_the_demo_serves_from_a_fresh_program_image_not_a_fork_of_the_busy_proce
         time.sleep(0.2)
     assert not os.path.exists(f"/proc/{jobs[0]}"), "the background worker outlived the server"
     assert "SIGSEGV" not in proc.stderr.read()
+
+
+@pytest.mark.postgres_only
+def test_on_postgresql_each_worker_process_has_its_own_connections(tmp_path, postgres_database):
+    """The server's main process migrates (a pooled connection) before it forks its workers: a pool inherited by
+    two processes shares one socket between them, and requests read each other's answers. Many requests at once,
+    on both workers, all answer."""
+    port = _free_port()
+    env = _env(tmp_path) | {"VIGIL_ENV": "demo", "VIGIL_MFA": "off", "DATABASE_URL": postgres_database}
+    proc = subprocess.Popen([sys.executable, "-m", "vigil.cli", "serve", "--port", str(port), "--workers", "2"],
+                            env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(base, proc, seconds=180)
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            answers = list(pool.map(lambda _: _get(base + "/health/"), range(400)))
+        assert [s for s, _ in answers].count(200) == 400, {s for s, _ in answers}
+        assert all(json.loads(body) == {"status": "ok", "database": "ok"} for _, body in answers)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=45)

@@ -113,7 +113,12 @@ def production_server(host: str, port: int, workers: int, threads: int):
     from django.db import connections
     from gunicorn.app.base import BaseApplication
 
-    connections.close_all()  # the workers are forked: none inherits this process's database connections
+    # The workers are forked: none may inherit this process's database connections, nor its connection pool (a
+    # pooled PostgreSQL connection shared by two processes corrupts both: sessions read back as other users').
+    connections.close_all()
+    for conn in connections.all(initialized_only=True):
+        if conn.alias in getattr(type(conn), "_connection_pools", {}):
+            conn.close_pool()
 
     class Server(BaseApplication):
         def load_config(self):
