@@ -125,6 +125,8 @@ def test_the_demo_serves_from_a_fresh_program_image_not_a_fork_of_the_busy_proce
 
 
 @pytest.mark.postgres_only
+@pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+                    reason="PostgreSQL only: its connection pool (SQLite has none)")
 def test_on_postgresql_each_worker_process_has_its_own_connections(tmp_path, postgres_database):
     """The server's main process migrates (a pooled connection) before it forks its workers: a pool inherited by
     two processes shares one socket between them, and requests read each other's answers. Many requests at once,

@@ -9,6 +9,7 @@ who, when and why.
 """
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import hashlib
 import hmac
@@ -27,6 +28,7 @@ _ADVISORY_LOCK_KEY = 0x5649_4731  # "VIG1": serialises appends on PostgreSQL
 _local_lock = threading.Lock()  # serialises appends inside one process (SQLite)
 
 current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("vigil_request_id", default="")
+_pending: contextvars.ContextVar[list | None] = contextvars.ContextVar("vigil_access_log_pending", default=None)
 
 
 def _canonical(fields: dict) -> str:
@@ -110,6 +112,16 @@ def record(
         "detail": detail,
         "request_id": current_request_id.get(),
     }
+    pending = _pending.get()
+    if pending is not None and not connection.in_atomic_block:
+        pending.append((base, ids))  # appended with the request's others when it ends, before anything is sent
+    else:
+        _append([(base, ids)])
+    return len(ids)
+
+
+def _append(items: list[tuple[dict, list]]) -> None:
+    """Chain and write entries: one lock and one statement for all of them."""
     ring = log_anchor.keyring()
     key = ring.keys[ring.current]
     with _local_lock, transaction.atomic():
@@ -120,6 +132,7 @@ def record(
         prev = last["entry_hash"] if last else GENESIS
         rows = []
         if last and last["key_id"] != ring.current:  # a change of signing key is itself in the chain
+            base = items[0][0]
             rotation = dict(base, operation="alteration", outcome="allowed", actor="system:vigil", actor_officer="",
                             record_type="access_log", record_id="signing-key", recipients=[],
                             justification="integrity of the s.62 access log",
@@ -128,15 +141,32 @@ def record(
             h = entry_hash(prev, _fields(rotation), key)
             rows.append(AccessLogEntry(**rotation, prev_hash=prev, entry_hash=h))
             prev = h
-        for rid in ids:
-            fields = dict(base, record_id=str(rid)[:128], key_id=ring.current)
-            h = entry_hash(prev, _fields(fields), key)
-            rows.append(AccessLogEntry(**fields, prev_hash=prev, entry_hash=h))
-            prev = h
+        for base, ids in items:
+            for rid in ids:
+                fields = dict(base, record_id=str(rid)[:128], key_id=ring.current)
+                h = entry_hash(prev, _fields(fields), key)
+                rows.append(AccessLogEntry(**fields, prev_hash=prev, entry_hash=h))
+                prev = h
         AccessLogEntry.objects.bulk_create(rows, batch_size=2000)
         if log_anchor.checkpoint_due():
             checkpoint_on_commit()
-    return len(ids)
+
+
+@contextlib.contextmanager
+def one_append_per_request():
+    """While a request runs, what it consults outside any transaction is kept and appended in one go when the view
+    has answered, before the answer is sent (RequestIdMiddleware): one lock and one commit per page instead of one
+    per panel, which under load on PostgreSQL queued every page behind every other. What is recorded inside a
+    transaction (a change and its entry) is appended there and then, so the two commit together. If the append
+    fails, the answer is an error and nothing consulted is shown."""
+    token = _pending.set([])
+    try:
+        yield
+    finally:
+        items = _pending.get()
+        _pending.reset(token)
+        if items:
+            _append(items)
 
 
 def checkpoint() -> log_anchor.Checkpoint | None:

@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
-from vigil.core.access_log import current_request_id
+from vigil.core.access_log import current_request_id, one_append_per_request
 from vigil.core.errors import AccessDenied, InputError
 
 log = logging.getLogger("vigil.errors")
@@ -27,7 +27,8 @@ class RequestIdMiddleware:
         request.request_id = rid
         token = current_request_id.set(rid)
         try:
-            response = self.get_response(request)
+            with one_append_per_request():
+                response = self.get_response(request)
         finally:
             current_request_id.reset(token)
         response["X-Request-Id"] = rid
