@@ -136,6 +136,8 @@ def main() -> None:
     print("in process, per rule set: " + ", ".join(f"{name} {secs:.2f} s ({secs / ref:.1f}x)"
                                                    for name, secs in parts.items()))
     connection.close()
+    if hasattr(connection, "close_pool"):
+        connection.close_pool()  # the pool's idle connections would keep the database from being dropped
     if dropped:
         subprocess.run(["dropdb", "-h", dropped[0], "-U", "postgres", "--if-exists", dropped[1]], check=False)
     elif args.db == "sqlite":
