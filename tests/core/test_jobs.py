@@ -84,6 +84,17 @@ def test_a_job_refused_for_bad_input_says_why_in_one_line(org):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_job_asked_for_by_an_account_disabled_since_does_nothing(org):
+    user = org.user("allocation_manager")
+    job_id = jobs.start(count, actor=user, n=2)
+    type(user).objects.filter(pk=user.pk).update(is_active=False)
+    call_command("worker", "--batch")
+    assert Job.objects.get(id=job_id).done == 0
+    assert DBTaskResult.objects.get(id=job_id).return_value == {
+        "error": "the account that asked for this job is no longer active, so it was not run"}
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_job_that_breaks_shows_no_internals(org):
     user = org.user("allocation_manager")
     job_id = jobs.start(breaks, actor=user)

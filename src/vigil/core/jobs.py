@@ -80,7 +80,10 @@ def job(title: str) -> Callable:
     def wrap(fn: Callable) -> object:
         def run(context, actor_id: int, **kwargs):
             result_id = str(context.task_result.id)
-            actor = get_user_model().objects.get(pk=actor_id)
+            actor = get_user_model().objects.filter(pk=actor_id).first()
+            if actor is None or not actor.is_active:  # disabled since asking: the job does nothing as them
+                _update(result_id, stage="Stopped")
+                return {"error": "the account that asked for this job is no longer active, so it was not run"}
             last = [0.0]
 
             def report(done: int, total: int, stage: str) -> None:
