@@ -60,16 +60,22 @@ def start_server(database_url: str, var: Path, extra_env: dict) -> tuple[subproc
     proc = subprocess.Popen([str(ROOT / ".venv/bin/vigil"), "demo", "--port", str(port)], env=env, stdout=log,
                             stderr=subprocess.STDOUT, cwd=var)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 900
+    wait_until_up(proc, base + "/login/", log.name, 900)
+    return proc, base
+
+
+def wait_until_up(proc: subprocess.Popen, url: str, log_name: str, seconds: float) -> None:
+    """Until the server answers ``url``; exit if it stops or does not answer in time."""
+    deadline = time.time() + seconds
     while time.time() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"the server stopped: see {log.name}")
+            raise SystemExit(f"the server stopped: see {log_name}")
         try:
-            urllib.request.urlopen(base + "/login/", timeout=2)  # noqa: S310 - our own local server
-            return proc, base
+            urllib.request.urlopen(url, timeout=2)  # noqa: S310 - our own local server
+            return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(1)
-    raise SystemExit("the server did not start within 15 minutes")
+            time.sleep(0.5)
+    raise SystemExit(f"the server did not answer within {seconds:.0f} s")
 
 
 class User:

@@ -25,13 +25,11 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections import defaultdict
 from pathlib import Path
 
 from _common import ROOT, machine, parser
-from concurrency import User, free_port
+from concurrency import User, free_port, wait_until_up
 
 # Each person and the pages they open; {subject} is one of the subjects the offender manager manages.
 PAGES = {
@@ -70,16 +68,8 @@ def serve(env: dict, var: Path, workers: int) -> tuple[subprocess.Popen, str]:
     proc = subprocess.Popen([str(ROOT / ".venv/bin/vigil"), "serve", "--port", str(port), "--workers",
                              str(workers)], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=var)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"the server stopped: see {log.name}")
-        try:
-            urllib.request.urlopen(base + "/health/", timeout=2)  # noqa: S310 - our own local server
-            return proc, base
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.5)
-    raise SystemExit("the server did not start")
+    wait_until_up(proc, base + "/health/", log.name, 120)
+    return proc, base
 
 
 def load(base: str, users: int, seconds: float, subjects: list[str], think: float = 0.0,

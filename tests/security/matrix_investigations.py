@@ -13,6 +13,7 @@ Writes are sent with data the form refuses (400), so the matrix checks who may t
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from tests import factories
 from tests.investigations import factories as inv
@@ -86,7 +87,7 @@ def cases(org):
         Case("investigations:batch_preview", f"/crimes/batch/{preview.pk}/", only(200, ("allocation_manager",))),
         Case("job", f"/jobs/{job}/", only(200, ("allocation_manager",)), default=404,
              note="a background job (a batch allocation's plan) is seen only by the user who started it"),
-        Case("job", "/jobs/not-a-job/", {}, default=404),
+        Case("job", f"/jobs/{uuid.uuid4()}/", {}, default=404, note="no such job"),
         Case("investigations:batch_apply", f"/crimes/batch/{applied.pk}/apply/", only(302, ("allocation_manager",)),
              method="post", note="already applied: back to the preview with a message"),
         Case("investigations:workload", "/crimes/workload/", only(200, ALLOCATORS)),

@@ -10,7 +10,7 @@ from vigil.web import views as web_views
 urlpatterns = [
     path("", web_views.home, name="home"),
     path("health/", web_views.health, name="health"),
-    path("jobs/<str:job_id>/", web_views.job, name="job"),
+    path("jobs/<uuid:job_id>/", web_views.job, name="job"),
     path("", include("vigil.accounts.urls")),
     path("people/", include("vigil.people.urls")),
     # The auditor's menu: the access log and break-glass review (core) and the export (the interchange).

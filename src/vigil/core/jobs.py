@@ -16,22 +16,21 @@ as if the page had done it while they waited.
 from __future__ import annotations
 
 import dataclasses
-import time
-import uuid
+import datetime as dt
 from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
+from vigil.core import clock
 from vigil.core.errors import InputError
 from vigil.core.models import Job
 
 # A long job reports often; the page polls every second. Writing progress more often than this costs the job
 # time and tells nobody anything.
-REPORT_EVERY_S = 0.5
+REPORT_EVERY = dt.timedelta(seconds=0.5)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,11 +83,11 @@ def job(title: str) -> Callable:
             if actor is None or not actor.is_active:  # disabled since asking: the job does nothing as them
                 _update(result_id, stage="Stopped")
                 return {"error": "the account that asked for this job is no longer active, so it was not run"}
-            last = [0.0]
+            last = [dt.datetime.min.replace(tzinfo=dt.UTC)]
 
             def report(done: int, total: int, stage: str) -> None:
-                now = time.monotonic()
-                if now - last[0] < REPORT_EVERY_S and done < total:
+                now = clock.now()
+                if now - last[0] < REPORT_EVERY and done < total:
                     return
                 last[0] = now
                 _update(result_id, done=done, total=total, stage=stage)
@@ -114,7 +113,7 @@ def job(title: str) -> Callable:
 def start(the_job, *, actor, **kwargs) -> str:
     """Queue a job for the worker, as ``actor``; returns its id for ``job_url``."""
     result = the_job.enqueue(actor_id=actor.pk, **kwargs)
-    Job.objects.create(id=result.id, title=the_job.func.title, started_by=actor, reported_at=timezone.now())
+    Job.objects.create(id=result.id, title=the_job.func.title, started_by=actor, reported_at=clock.now())
     return str(result.id)
 
 
@@ -123,12 +122,12 @@ def job_url(job_id: str) -> str:
 
 
 def _update(result_id: str, **changes) -> None:
-    Job.objects.filter(id=result_id).update(**changes, reported_at=timezone.now())
+    Job.objects.filter(id=result_id).update(**changes, reported_at=clock.now())
 
 
-def view(job_id: str, user) -> JobView | None:
+def view(job_id, user) -> JobView | None:
     """The job ``user`` started with this id, or None (no such job, or someone else's)."""
-    found = Job.objects.filter(id=job_id, started_by=user).first() if _is_uuid(job_id) else None
+    found = Job.objects.filter(id=job_id, started_by=user).first()
     row = DBTaskResult.objects.filter(id=job_id).values("status", "return_value", "enqueued_at").first() \
         if found else None
     if row is None:
@@ -144,12 +143,5 @@ def view(job_id: str, user) -> JobView | None:
     return JobView(id=job_id, title=found.title, state=state, done=found.done, total=found.total,
                    stage=found.stage if state != "waiting" else "", url=value.get("url", ""), message=message,
                    enqueued_at=row["enqueued_at"],
-                   quiet_s=(timezone.now() - found.reported_at).total_seconds())
+                   quiet_s=(clock.now() - found.reported_at).total_seconds())
 
-
-def _is_uuid(text: str) -> bool:
-    try:
-        uuid.UUID(text)
-    except ValueError:
-        return False
-    return True

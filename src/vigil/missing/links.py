@@ -37,52 +37,38 @@ def _subject_model():
         return None
 
 
-def subject_facts(found_keys: Iterable[str] | None = None, identities: Iterable[str] | None = None) -> tuple[
+def subject_facts(found_keys: Iterable[str], identities: Iterable[str]) -> tuple[
         list[rules.SubjectAddress], list[rules.SubjectPerson], dict[str, dict]]:
-    """Subjects' addresses and resolved identities, and who manages each (a few queries for all subjects).
-
-    Given the address keys children were found at (``found_keys``) and the identities they were found with
-    (``identities``), only the subjects who could match are read: a handful of rows, not every subject's addresses
-    (the links found are the same: no other subject can match)."""
+    """The subjects who could match where children were found (``found_keys``) or whom with (``identities``):
+    their addresses, resolved identities and managers. A few queries, and only those subjects' rows; no other
+    subject can match."""
     Subject = _subject_model()
     if Subject is None:
         return [], [], {}
-    subject_qs = Subject.objects.all()
-    if found_keys is not None or identities is not None:
-        people = set()
-        for part in chunks(sorted(set(found_keys or ()))):
-            people |= set(Address.objects.filter(person__subjects__isnull=False, kind__in=rules.OFFENDER_ADDRESS_KINDS,
-                                                 match_key__in=part).values_list("person_id", flat=True))
-        wanted = sorted(set(identities or ()))
-        for part in chunks(wanted):
-            unlinked = [k.removeprefix("I-") for k in part if k.startswith("I-")]
-            people |= set(Person.objects.filter(subjects__isnull=False).filter(
-                Q(identity__ref__in=part) | Q(identity__isnull=True, ref__in=unlinked)).values_list("pk", flat=True))
-        subject_rows = [r for part in chunks(sorted(people)) for r in _subject_rows(
-            subject_qs.filter(person_id__in=part))]
-    else:
-        subject_rows = _subject_rows(subject_qs)
-    subjects, by_person, people_out = {}, defaultdict(list), []
-    for s in subject_rows:
-        subjects[s["ref"]] = {"pk": s["pk"], "person_id": s["person_id"], "manager": s["manager__ref"],
-                              "team_id": s["team_id"], "person_ref": s["person__ref"]}
-        by_person[s["person_id"]].append(s["ref"])
-        people_out.append(rules.SubjectPerson(s["ref"], identity_key(s["person__ref"], s["person__identity__ref"]),
-                                              s["person__ref"]))
+    people = set()
+    for part in chunks(sorted(set(found_keys))):
+        people |= set(Address.objects.filter(person__subjects__isnull=False, kind__in=rules.OFFENDER_ADDRESS_KINDS,
+                                             match_key__in=part).values_list("person_id", flat=True))
+    for part in chunks(sorted(set(identities))):
+        unlinked = [k.removeprefix("I-") for k in part if k.startswith("I-")]
+        people |= set(Person.objects.filter(subjects__isnull=False).filter(
+            Q(identity__ref__in=part) | Q(identity__isnull=True, ref__in=unlinked)).values_list("pk", flat=True))
+    subjects, by_person, subject_people = {}, defaultdict(list), []
+    for part in chunks(sorted(people)):
+        for s in Subject.objects.filter(person_id__in=part).values(
+                "pk", "ref", "person_id", "person__ref", "person__identity__ref", "manager__ref", "team_id"):
+            subjects[s["ref"]] = {"pk": s["pk"], "person_id": s["person_id"], "manager": s["manager__ref"],
+                                  "team_id": s["team_id"], "person_ref": s["person__ref"]}
+            by_person[s["person_id"]].append(s["ref"])
+            subject_people.append(rules.SubjectPerson(
+                s["ref"], identity_key(s["person__ref"], s["person__identity__ref"]), s["person__ref"]))
     addresses = []
-    for part in chunks(sorted(by_person)) if len(by_person) < 5000 else [None]:
-        aq = Address.objects.filter(person__subjects__isnull=False, kind__in=rules.OFFENDER_ADDRESS_KINDS)
-        if part is not None:
-            aq = aq.filter(person_id__in=part)
-        for a in aq.values("person_id", "match_key", "kind", "valid_from", "valid_to").iterator(chunk_size=20000):
-            for ref in by_person.get(a["person_id"], ()):
+    for part in chunks(sorted(by_person)):
+        for a in (Address.objects.filter(person_id__in=part, kind__in=rules.OFFENDER_ADDRESS_KINDS)
+                  .values("person_id", "match_key", "kind", "valid_from", "valid_to")):
+            for ref in by_person[a["person_id"]]:
                 addresses.append(rules.SubjectAddress(ref, a["match_key"], a["kind"], a["valid_from"], a["valid_to"]))
-    return addresses, people_out, subjects
-
-
-def _subject_rows(qs) -> list[dict]:
-    return list(qs.values("pk", "ref", "person_id", "person__ref", "person__identity__ref", "manager__ref",
-                          "team_id").iterator(chunk_size=20000))
+    return addresses, subject_people, subjects
 
 
 def found_with_records(episode_pks: Iterable[int] | None = None) -> dict[str, dict[str, str]]:

@@ -6,6 +6,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from vigil.core import jobs
+from vigil.web.actions import not_found
 from vigil.web.asof import as_of
 from vigil.web.registry import panels
 
@@ -41,15 +43,12 @@ def health(request):
 @login_required
 @never_cache
 @require_GET
-def job(request, job_id: str):
+def job(request, job_id):
     """A background job's progress (core/jobs.py), for the user who started it; the page polls itself while the
     job runs and goes on to the result when it is done."""
-    from vigil.core.jobs import view
-
-    found = view(job_id, request.user)
+    found = jobs.view(job_id, request.user)
     if found is None:
-        return render(request, "web/error.html", {"title": "Not found",
-                                                  "message": "There is no such job of yours."}, status=404)
+        return not_found(request, "There is no such job of yours.")
     if found.state == "done" and found.url and request.GET.get("go") != "no":
         if request.headers.get("HX-Request"):
             response = HttpResponse(status=204)
