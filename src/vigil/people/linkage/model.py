@@ -19,6 +19,7 @@ national scale (docs/linkage.md); DuckDB is the embedded default.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Mapping
@@ -29,6 +30,7 @@ import pyarrow as pa
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator
+from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
 logger = logging.getLogger(__name__)
 
@@ -73,18 +75,50 @@ _OVERLAP = ("CAST(substr(dob_from_l, 1, 4) AS INTEGER) <= CAST(substr(dob_to_r, 
             "AND (dob_from_l <= dob_to_r AND dob_from_r <= dob_to_l OR {slack} > 0)")
 
 
+# Damerau-Levenshtein is the dearest function the model calls, and almost every pair it meets is far apart. Each
+# edit-distance level first asks a cheap question every pair within that distance must pass, so the distance is
+# computed for a few pairs in a hundred; the pairs a level takes are exactly the same.
+# Two valid ISO dates at most two edits apart agree on the year, the month or the day: an edit cannot move a dash
+# and stay a date, so the edits fall in at most two of the three parts.
+_DATES_CLOSE = ("(substr(dob_l, 1, 4) = substr(dob_r, 1, 4) OR substr(dob_l, 6, 2) = substr(dob_r, 6, 2) "
+                "OR substr(dob_l, 9, 2) = substr(dob_r, 9, 2))")
+# Two strings one edit apart differ in length by at most one, and the edit leaves alike either everything before it
+# or everything after it: with m the shorter length, the first m − 4 characters or the last 3 are the same.
+_KEEP = "greatest(0, least(length(identifier_l), length(identifier_r)) - 4)"
+_IDENTIFIERS_CLOSE = (f"abs(length(identifier_l) - length(identifier_r)) <= 1 AND (left(identifier_l, {_KEEP}) = "
+                      f"left(identifier_r, {_KEEP}) OR right(identifier_l, 3) = right(identifier_r, 3))")
+
+
+class _Guarded(ComparisonLevelCreator):
+    """A level whose dear test runs only where a cheap one passes: ``CASE WHEN cheap THEN dear ELSE FALSE END``.
+    (A plain ``AND`` is evaluated on both sides for every pair inside Splink's ``CASE``.)"""
+
+    def __init__(self, cheap: str, dear: ComparisonLevelCreator):
+        self.cheap, self.dear = cheap, dear
+
+    def create_sql(self, sql_dialect) -> str:
+        return f"CASE WHEN {self.cheap} THEN {self.dear.create_sql(sql_dialect)} ELSE FALSE END"
+
+    def create_label_for_charts(self) -> str:
+        return self.dear.create_label_for_charts()
+
+
 def _approximate(condition: str):
     """A level for pairs where at least one date of birth is approximate. No training data may have any such
     pair, so its m and u stay the documented priors (ADR 0307)."""
-    return cll.CustomLevel(f"(dob_l IS NULL OR dob_r IS NULL) AND {condition}").configure(
+    return _Guarded("dob_l IS NULL OR dob_r IS NULL", cll.CustomLevel(condition)).configure(
         fix_m_probability=True, fix_u_probability=True)
 
 
-def comparisons() -> list[Comparison]:
+def _edits(column: str, distance: int, close: str) -> _Guarded:
+    return _Guarded(close, cll.DamerauLevenshteinLevel(column, distance))
+
+
+@functools.cache
+def comparisons() -> tuple[Comparison, ...]:
     """The comparisons and their prior m and u (each list sums to 1 over the non-null levels)."""
     jw = cll.JaroWinklerLevel
-    dl = cll.DamerauLevenshteinLevel
-    return [
+    return (
         Comparison("forename", cll.NullLevel("forename"), (
             L("same forename", cll.ExactMatchLevel("forename"), 0.80, 0.010),
             L("nickname or variant of the same name", cll.CustomLevel("forename_canon_l = forename_canon_r"),
@@ -103,11 +137,11 @@ def comparisons() -> list[Comparison]:
         ), ("surname",)),
         Comparison("dob", NO_DATE_OF_BIRTH, (
             L("same date of birth", cll.ExactMatchLevel("dob"), 0.86, 0.0003),
-            L("date of birth one keystroke apart", dl("dob", 1), 0.07, 0.005),
+            L("date of birth one keystroke apart", _edits("dob", 1, _DATES_CLOSE), 0.07, 0.005),
             L("day and month transposed", cll.CustomLevel(
                 "substr(dob_l, 1, 4) = substr(dob_r, 1, 4) AND substr(dob_l, 6, 2) = substr(dob_r, 9, 2) "
                 "AND substr(dob_l, 9, 2) = substr(dob_r, 6, 2)"), 0.01, 0.00003),
-            L("date of birth two keystrokes apart", dl("dob", 2), 0.03, 0.040),
+            L("date of birth two keystrokes apart", _edits("dob", 2, _DATES_CLOSE), 0.03, 0.040),
             # Reached only when one side gives a year or a range (its exact dob is null): compared as a range.
             L("born in the year given", _approximate("birth_year_l = birth_year_r"), 0.90, 0.02),
             L("born within the range given", _approximate(_OVERLAP.format(slack=0)), 0.90, 0.10),
@@ -117,8 +151,7 @@ def comparisons() -> list[Comparison]:
         ), ("dob", "born")),
         Comparison("address", cll.NullLevel("address_keys"), (
             L("an address in common", cll.ArrayIntersectLevel("address_keys", 1), 0.55, 0.0001),
-            L("same postcode, street spelled alike", cll.And(cll.ExactMatchLevel("postcode"),
-                                                             jw("street", 0.85)), 0.05, 0.00005),
+            L("same postcode, street spelled alike", _Guarded("postcode_l = postcode_r", jw("street", 0.85)), 0.05, 0.00005),
             L("a postcode in common", cll.ArrayIntersectLevel("postcodes", 1), 0.08, 0.0005),
             L("same street spelled alike (Jaro-Winkler ≥ 0.9)", jw("street", 0.90), 0.07, 0.002),
             L("same postcode district", cll.ExactMatchLevel("district"), 0.07, 0.030),
@@ -136,7 +169,7 @@ def comparisons() -> list[Comparison]:
         Comparison("identifier", cll.NullLevel("identifiers"), (
             L("an identifier in common (PNC, NI number, passport …)", cll.ArrayIntersectLevel("identifiers", 1),
               0.80, 0.000001),
-            L("identifier one keystroke apart", dl("identifier", 1), 0.08, 0.00001),
+            L("identifier one keystroke apart", _edits("identifier", 1, _IDENTIFIERS_CLOSE), 0.08, 0.00001),
             L("different identifiers", cll.ElseLevel(), 0.12, 0.999989),
         ), ("identifiers",)),
         Comparison("sex", cll.NullLevel("sex"), (
@@ -147,7 +180,7 @@ def comparisons() -> list[Comparison]:
             L("a vehicle in common", cll.ArrayIntersectLevel("vehicles", 1), 0.40, 0.00005),
             L("no vehicle in common", cll.ElseLevel(), 0.60, 0.99995),
         ), ("vehicles",)),
-    ]
+    )
 
 
 NOT_SAME = "l.person_id <> r.person_id"
@@ -170,6 +203,16 @@ BLOCKING = [
 # EM needs blocks where matches are neither almost all nor almost none of the pairs, on any size of force.
 TRAINING_BLOCKS = ["l.dob = r.dob",
                    "substr(l.surname, 1, 2) = substr(r.surname, 1, 2) AND l.birth_year = r.birth_year"]
+# Pairs of random records sampled to estimate u: about a hundred per record, from half a million (FEBRL3's 5,000
+# records: the same F1 to four places as two million, in half the time; docs/benchmarks/missing.md) to two million.
+U_SAMPLE_PAIRS = (5e5, 100, 2e6)
+
+
+def u_sample_pairs(records: int) -> float:
+    least, per_record, most = U_SAMPLE_PAIRS
+    return min(most, max(least, per_record * records))
+
+
 DETERMINISTIC = ["l.identifier = r.identifier",
                  "l.forename = r.forename AND l.surname = r.surname AND l.dob = r.dob"]
 
@@ -249,7 +292,7 @@ def score(tables: pa.Table | list[pa.Table], pol: Mapping, *, min_probability: f
     linker = Linker(inputs if len(inputs) > 1 else inputs[0], settings, log_level=None)
     trained = people >= pol["linkage.min_records_for_training"] if train is None else train
     if trained:
-        trained = _train(linker, link_type, seed)
+        trained = _train(linker, link_type, seed, u_sample_pairs(rows))
     predictions = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
     df = predictions.as_pandas_dataframe()
     model = linker.misc.save_model_to_json()
@@ -269,7 +312,7 @@ def score(tables: pa.Table | list[pa.Table], pol: Mapping, *, min_probability: f
                   time.perf_counter() - started, model)
 
 
-def _train(linker: Linker, link_type: str, seed: int) -> bool:
+def _train(linker: Linker, link_type: str, seed: int, u_pairs: float) -> bool:
     """u by random sampling, m by EM on two blocking passes, λ from near-certain rules.
 
     A pass that cannot converge on this data (too few matches in its blocks) is skipped and its comparisons keep
@@ -281,7 +324,7 @@ def _train(linker: Linker, link_type: str, seed: int) -> bool:
     splink_log.setLevel(logging.ERROR)
     try:
         try:
-            linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+            linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=seed)
         except Exception:  # training is an improvement, never a requirement
             logger.warning("u could not be estimated; scoring with the prior parameters", exc_info=True)
             return False
