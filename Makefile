@@ -18,14 +18,14 @@ demo: install
 test: install
 	scripts/test.sh
 
-.PHONY: browser
-install: $(STAMP) $(VENDOR)/.built browser
+.PHONY: browser java
+install: $(STAMP) $(VENDOR)/.built browser java
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c requirements.lock -e '.[test]'
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[test,spark]'
 	touch $(STAMP)
 
 $(VENDOR)/.built: frontend/package.json frontend/package-lock.json
@@ -35,6 +35,12 @@ $(VENDOR)/.built: frontend/package.json frontend/package-lock.json
 	cp frontend/node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/chart.min.js
 	cp frontend/node_modules/cytoscape/dist/cytoscape.min.js $(VENDOR)/
 	touch $@
+
+# vigil link --engine spark runs Spark in a Java process: Debian's Java runtime.
+java:
+	@command -v java >/dev/null || { echo "installing Debian's Java runtime for vigil link --engine spark"; \
+	  (apt-get update -qq && apt-get install -y -qq default-jre-headless >/dev/null) || \
+	  { echo "could not install Java (apt-get install default-jre-headless, as root)"; exit 1; }; }
 
 # Browser tests drive Debian's Chromium; never a downloaded browser.
 browser:

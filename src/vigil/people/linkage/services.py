@@ -39,8 +39,9 @@ def _classify(p: float, pol: Mapping) -> str:
 
 
 def run_linkage(*, actor="system:link", pol=None, train: bool | None = None, as_of: dt.date | None = None,
-                progress=None) -> LinkRun:
-    """Score every pair of person records and bring the matches and identities into line (``vigil link``)."""
+                progress=None, engine: str = "duckdb") -> LinkRun:
+    """Score every pair of person records and bring the matches and identities into line (``vigil link``).
+    ``engine`` is where Splink runs the model (``engines.py``); the matches are the same on either."""
     pol = pol or policy.current()
     if pol["linkage.review_probability"] > pol["linkage.auto_link_probability"]:
         raise InputError("linkage thresholds: the review threshold is above the auto-link threshold")
@@ -49,9 +50,10 @@ def run_linkage(*, actor="system:link", pol=None, train: bool | None = None, as_
     rows = records.person_rows()
     if progress:
         progress(f"{len(rows)} rows read")
-    from vigil.people.linkage import model  # Splink and pandas load when linkage runs, not with every command
+    from vigil.people.linkage import engines, model  # Splink and pandas load when linkage runs, not with every command
 
-    scored = model.score(records.table(rows), pol, train=train)
+    with engines.backend(engine) as db_api:
+        scored = model.score(records.table(rows), pol, train=train, db_api=db_api)
     if progress:
         progress(f"{len(scored.pairs)} pairs scored at or above the review threshold")
     with transaction.atomic():

@@ -5,7 +5,7 @@ from rich.console import Console
 
 from vigil.core import clock
 from vigil.core.command import VigilCommand
-from vigil.core.errors import InputError
+from vigil.people.linkage.engines import ENGINES
 from vigil.people.linkage.models import MatchStatus, RecordMatch
 from vigil.people.linkage.services import run_linkage
 
@@ -17,8 +17,9 @@ class Command(VigilCommand):
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="print the summary as one JSON object on stdout")
         parser.add_argument("--as-of", help="YYYY-MM-DD for any alerts the new links raise (default: today)")
-        parser.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
-                            help="where Splink runs the model: duckdb (embedded, the default) or spark")
+        parser.add_argument("--engine", choices=ENGINES, default="duckdb",
+                            help="where Splink runs the model: duckdb (embedded, the default) or spark (a local "
+                                 "Spark, or the cluster VIGIL_SPARK_MASTER names; docs/linkage.md)")
         training = parser.add_mutually_exclusive_group()
         training.add_argument("--train", dest="train", action="store_true", default=None,
                               help="estimate the parameters by EM even on a small force")
@@ -27,12 +28,10 @@ class Command(VigilCommand):
 
     def handle(self, *args, **opts):
         as_of = clock.parse_as_of(opts["as_of"]) if opts["as_of"] else clock.today()
-        if opts["engine"] == "spark":
-            raise InputError("--engine spark: not available in this installation yet; Splink on Spark is the "
-                             "planned route for linkage across forces (docs/linkage.md). Use --engine duckdb.")
         console = Console(file=self.stderr, highlight=False)
         progress = (lambda msg: console.print(f"link: {msg}")) if not opts["json"] else None
-        run = run_linkage(actor="system:link", train=opts["train"], as_of=as_of, progress=progress)
+        run = run_linkage(actor="system:link", train=opts["train"], as_of=as_of, progress=progress,
+                          engine=opts["engine"])
         summary = {
             "run": run.pk, "records": run.records, "parameters": run.parameters,
             "thresholds": run.thresholds, "pairs_scored": run.pairs_scored,
