@@ -50,7 +50,10 @@ def run_linkage(*, actor="system:link", pol=None, train: bool | None = None, as_
     rows = records.person_rows()
     if progress:
         progress(f"{len(rows)} rows read")
-    from vigil.people.linkage import engines, model  # Splink and pandas load when linkage runs, not with every command
+    from vigil.people.linkage import (  # Splink and pandas load when linkage runs, not with every command
+        engines,
+        model,
+    )
 
     with engines.backend(engine) as db_api:
         scored = model.score(records.table(rows), pol, train=train, db_api=db_api)
