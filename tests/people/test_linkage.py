@@ -121,6 +121,21 @@ def test_export_writes_each_persons_identity(handful):
     assert identity["P03"] == "I-P03" and identity["P05"] == "I-P05"
 
 
+def test_an_identity_keeps_its_id_when_a_record_joins_it_whatever_that_records_id(handful, org):
+    run_linkage(as_of=DAY)
+    newcomer = factories.person("P00", given="William", surname="Hartley", dob=dt.date(1980, 3, 4),
+                                team=org.teams["mp"], address={"line1": "Flat 3, 41 Kings Road", "postcode": "XW3 1AB"})
+    Phone.objects.create(person=newcomer, number="07700900123")
+    run_linkage(as_of=DAY)
+    for p in [newcomer, handful["A"], handful["A2"]]:
+        p.refresh_from_db()
+        assert p.identity.ref == "I-P01"      # not I-P00: the identity was formed before the newcomer came
+    decide(actor=org.officers["exploitation_analyst"].user, match=_pair(handful["A"], handful["A3"]),
+           decision="accept", rationale="same phone on both custody records", at=NOW, as_of=DAY)
+    handful["A3"].refresh_from_db()
+    assert handful["A3"].identity.ref == "I-P01"
+
+
 def test_vigil_link_prints_a_summary(handful, capsys):
     call_command("vigil_link", "--json", "--as-of", "2024-08-15")
     summary = json.loads(capsys.readouterr().out)

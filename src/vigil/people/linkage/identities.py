@@ -1,9 +1,11 @@
 """Identities are the connected components of the links in force (automatic and accepted).
 
-An identity's id is ``I-`` and the lowest person id among its records, which is also what export writes for an
-unlinked record, so a record's identity reads the same whether or not it was ever linked. Undoing a link splits
-its component and each part takes its own id again; a record left alone has no identity row. Recomputing is
-set-based: one query for the links, one for the people whose identity changes, bulk writes.
+An identity's id is ``I-`` and the lowest person id among its records when it is first formed, which is also
+what export writes for an unlinked record. After that it is **stable**: a record that joins an identity takes
+its id, whatever the new record's own id; when two identities merge, the older id stands; when a link is undone
+and a component splits, the larger part keeps the id and each other part takes its own again. A record left
+alone has no identity row. Recomputing is set-based: one query for the links, one for the people whose identity
+changes, bulk writes.
 """
 from __future__ import annotations
 
@@ -26,30 +28,45 @@ def components() -> list[set[int]]:
 @transaction.atomic
 def recompute() -> tuple[int, set[int]]:
     """Bring every ``Person.identity`` into line with the links; returns (identities, changed person pks)."""
-    groups = components()
-    members = {pk for c in groups for pk in c}
-    refs = {}
-    wanted_ids = sorted(members)
-    for i in range(0, len(wanted_ids), CHUNK):
-        refs.update(Person.objects.filter(pk__in=wanted_ids[i:i + CHUNK]).values_list("pk", "ref"))
-    desired: dict[int, str] = {}
-    for c in groups:
-        ident = "I-" + min(refs[pk] for pk in c)
-        for pk in c:
-            desired[pk] = ident
-    existing = dict(Identity.objects.filter(ref__in=set(desired.values())).values_list("ref", "pk")) \
-        if len(set(desired.values())) <= CHUNK else dict(Identity.objects.values_list("ref", "pk"))
-    new = [Identity(ref=r) for r in sorted(set(desired.values()) - set(existing))]
-    Identity.objects.bulk_create(new, batch_size=2000)
-    if new:
-        existing.update(Identity.objects.filter(ref__in=[i.ref for i in new]).values_list("ref", "pk")
-                        if len(new) <= CHUNK else Identity.objects.values_list("ref", "pk"))
+    groups = sorted(components(), key=lambda c: (-len(c), min(c)))  # the larger part of a split keeps the id
+    members = sorted({pk for c in groups for pk in c})
     current = dict(Person.objects.filter(identity__isnull=False).values_list("pk", "identity_id"))
+    chosen: dict[int, int] = {}       # group index -> Identity pk
+    for n, group in enumerate(groups):
+        held = {current[pk] for pk in group if pk in current} - set(chosen.values())
+        if held:
+            chosen[n] = min(held)     # the oldest identity among the group's records
+    refs = {}
+    waiting = [n for n in range(len(groups)) if n not in chosen]
+    wanted = sorted({pk for n in waiting for pk in groups[n]})
+    for i in range(0, len(wanted), CHUNK):
+        refs.update(Person.objects.filter(pk__in=wanted[i:i + CHUNK]).values_list("pk", "ref"))
+    kept = set(chosen.values())
+    taken = set(Identity.objects.filter(pk__in=kept).values_list("ref", flat=True))
+    new_refs = {}
+    for n in waiting:
+        ref = base = "I-" + min(refs[pk] for pk in groups[n])
+        k = 1
+        while ref in taken:           # an id still held by the part of a split that kept it
+            k += 1
+            ref = f"{base}-{k}"
+        taken.add(ref)
+        new_refs[n] = ref
+    free = dict(Identity.objects.filter(ref__in=list(new_refs.values())).exclude(pk__in=kept)
+                .values_list("ref", "pk")) if len(new_refs) <= CHUNK else \
+        dict(Identity.objects.exclude(pk__in=kept).values_list("ref", "pk"))
+    Identity.objects.bulk_create([Identity(ref=r) for r in sorted(set(new_refs.values()) - set(free))],
+                                 batch_size=2000)
+    if new_refs:
+        made = dict(Identity.objects.filter(ref__in=list(new_refs.values())).values_list("ref", "pk")) \
+            if len(new_refs) <= CHUNK else dict(Identity.objects.values_list("ref", "pk"))
+        chosen.update({n: made[ref] for n, ref in new_refs.items()})
     changes: dict[int | None, list[int]] = {}
-    for pk, ident in desired.items():
-        if current.get(pk) != existing[ident]:
-            changes.setdefault(existing[ident], []).append(pk)
-    for pk in set(current) - set(desired):
+    for n, group in enumerate(groups):
+        for pk in group:
+            if current.get(pk) != chosen[n]:
+                changes.setdefault(chosen[n], []).append(pk)
+    for pk in set(current) - set(members):
         changes.setdefault(None, []).append(pk)
     changed: set[int] = set()
     for identity_id, pks in changes.items():
