@@ -136,6 +136,31 @@ def test_an_identity_keeps_its_id_when_a_record_joins_it_whatever_that_records_i
     assert handful["A3"].identity.ref == "I-P01"
 
 
+def test_an_incremental_run_compares_only_new_and_changed_records_and_touches_nothing_else(handful, org):
+    first = run_linkage(as_of=DAY)
+    before = {(m.left_id, m.right_id): (m.status, m.run_id) for m in RecordMatch.objects.all()}
+    nothing = run_linkage(as_of=DAY, incremental=True)
+    assert nothing.incremental and nothing.pairs_scored == 0 and nothing.withdrawn == 0
+    newcomer = factories.person("P07", given="Sarah", surname="Okafor", dob=dt.date(1992, 11, 20),
+                                team=org.teams["mp"], sex="female")
+    handful["A3"].date_of_birth = dt.date(1980, 3, 4)   # Bill Hartly's date of birth corrected
+    handful["A3"].save()
+    run = run_linkage(as_of=DAY, incremental=True)
+    assert run.incremental and model.parameters(run.model) == model.parameters(first.model)
+    after = {(m.left_id, m.right_id): (m.status, m.run_id) for m in RecordMatch.objects.all()}
+    compared = {k: v for k, v in after.items() if v[1] == run.pk}
+    assert compared and all({handful["A3"].pk, newcomer.pk} & set(k) for k in compared)
+    assert {k: v for k, v in after.items() if k not in compared} == {k: v for k, v in before.items()
+                                                                     if k not in compared}
+    assert (min(handful["B"].pk, newcomer.pk), max(handful["B"].pk, newcomer.pk)) in compared
+    incremental = {k: RecordMatch.objects.get(left_id=k[0], right_id=k[1]).probability for k in compared}
+    run_linkage(as_of=DAY)  # a full run on the same parameters scores those pairs the same
+    assert {k: RecordMatch.objects.get(left_id=k[0], right_id=k[1]).probability for k in compared} == \
+        pytest.approx(incremental)
+    log = AccessLogEntry.objects.filter(record_type="linkage_run", record_id=str(run.pk)).get()
+    assert "incremental: 2 new or changed compared" in log.detail
+
+
 def test_vigil_link_prints_a_summary(handful, capsys):
     call_command("vigil_link", "--json", "--as-of", "2024-08-15")
     summary = json.loads(capsys.readouterr().out)

@@ -50,11 +50,15 @@ class Comparison:
     levels: tuple[Level, ...]   # the last is the ELSE level
     shows: tuple[str, ...]      # the columns shown side by side as evidence
 
-    def creator(self) -> cl.CustomComparison:
+    def creator(self, trained: Mapping | None = None) -> cl.CustomComparison:
+        """Splink's comparison, on the prior m and u, or on ``trained`` ones (``{"m": [...], "u": [...]}``
+        in level order, None where a level kept its prior)."""
         comp = cl.CustomComparison(
             output_column_name=self.name,
             comparison_levels=[self.null, *[lv.level.configure(label_for_charts=lv.label) for lv in self.levels]])
-        return comp.configure(m_probabilities=[lv.m for lv in self.levels], u_probabilities=[lv.u for lv in self.levels])
+        m = [t if t is not None else lv.m for lv, t in zip(self.levels, (trained or {}).get("m", [None] * 99))]
+        u = [t if t is not None else lv.u for lv, t in zip(self.levels, (trained or {}).get("u", [None] * 99))]
+        return comp.configure(m_probabilities=m, u_probabilities=u)
 
     def label(self, gamma: int) -> str:
         """Splink numbers the non-null levels from the top down to 0 (ELSE); the null level is -1."""
@@ -263,13 +267,27 @@ def _show(value):
     return value if isinstance(value, int | float | str) else str(value)
 
 
+def parameters(saved: Mapping) -> tuple[dict[str, dict], float | None]:
+    """The m and u of each comparison and the prior, from a model Splink saved (``Scored.model``)."""
+    out = {}
+    for comp in saved.get("comparisons", []):
+        levels = [lv for lv in comp.get("comparison_levels", []) if not lv.get("is_null_level")]
+        out[comp.get("output_column_name")] = {"m": [lv.get("m_probability") for lv in levels],
+                                                "u": [lv.get("u_probability") for lv in levels]}
+    return out, saved.get("probability_two_random_records_match")
+
+
 def score(tables: pa.Table | list[pa.Table], pol: Mapping, *, min_probability: float | None = None,
-          train: bool | None = None, link_type: str | None = None, seed: int = 42, db_api=None) -> Scored:
+          train: bool | None = None, link_type: str | None = None, seed: int = 42, db_api=None,
+          fresh: set[str] | None = None, saved: Mapping | None = None) -> Scored:
     """Score every blocked pair of rows, then keep each pair of people's best pair of rows.
 
     ``tables`` is one table (deduplication) or two (linking one to the other). Pairs below ``min_probability``
     (default: the review threshold) are dropped. ``train`` forces or forbids EM training; by default it is used
     only when there are enough records. ``db_api`` is a Splink backend (default: DuckDB in memory).
+
+    Incremental (one table): ``fresh`` person ids are compared with every record and with each other, and no
+    other pair is scored; ``saved`` is the model of an earlier run, scored with as it was (no training).
     """
     started = time.perf_counter()
     tables = tables if isinstance(tables, list) else [tables]
@@ -281,21 +299,29 @@ def score(tables: pa.Table | list[pa.Table], pol: Mapping, *, min_probability: f
     if people < 2:
         return Scored(empty, "prior", rows, people, time.perf_counter() - started, {})
     db = db_api or DuckDBAPI()
+    rules = _blocking(BLOCKING, link_type)
+    if fresh is not None:
+        ids = tables[0].column("person_id").to_pylist()
+        tables = [tables[0].append_column("fresh", pa.array([i in fresh for i in ids], pa.bool_()))]
+        rules = [f"({r}) AND (l.fresh OR r.fresh)" for r in rules]
+    trained_values, trained_prior = parameters(saved) if saved else ({}, None)
     inputs = [db.register(t) for t in tables]
     comps = comparisons()
     settings = SettingsCreator(
-        link_type=link_type, comparisons=[c.creator() for c in comps],
-        blocking_rules_to_generate_predictions=_blocking(BLOCKING, link_type),
-        probability_two_random_records_match=prior_match_probability(people, pol),
+        link_type=link_type, comparisons=[c.creator(trained_values.get(c.name)) for c in comps],
+        blocking_rules_to_generate_predictions=rules,
+        probability_two_random_records_match=trained_prior or prior_match_probability(people, pol),
         retain_matching_columns=True, retain_intermediate_calculation_columns=True,
         additional_columns_to_retain=["person_id", "born"])
     linker = Linker(inputs if len(inputs) > 1 else inputs[0], settings, log_level=None)
     trained = people >= pol["linkage.min_records_for_training"] if train is None else train
-    if trained:
+    if saved:
+        trained = saved.get("vigil_parameters") == "trained"
+    elif trained:
         trained = _train(linker, link_type, seed, u_sample_pairs(rows))
     predictions = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
     df = predictions.as_pandas_dataframe()
-    model = linker.misc.save_model_to_json()
+    model = {**linker.misc.save_model_to_json(), "vigil_parameters": "trained" if trained else "prior"}
     if df.empty:
         return Scored(empty, "trained" if trained else "prior", rows, people, time.perf_counter() - started, model)
     left, right = df["person_id_l"].astype(str), df["person_id_r"].astype(str)

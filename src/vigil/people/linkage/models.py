@@ -22,12 +22,27 @@ class LinkRun(models.Model):
     parameters = models.CharField(max_length=16, help_text="'prior' (documented priors) or 'trained' (EM)")
     thresholds = models.JSONField(default=dict)
     seconds = models.FloatField(default=0)
+    incremental = models.BooleanField(default=False, help_text="only records new or changed since the last run "
+                                                                "were compared (with all records)")
+    model = models.JSONField(default=dict, blank=True, help_text="the parameters scored with (m, u, the prior), "
+                                                                 "which an incremental run reuses")
 
     class Meta:
         ordering = ["-started_at"]
 
     def __str__(self) -> str:
         return f"link run #{self.pk}"
+
+
+class ComparedRecord(models.Model):
+    """What a person record looked like to linkage when it was last compared: an incremental run compares only the
+    records whose digest has changed since (and records never compared)."""
+
+    person = models.OneToOneField("people.Person", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    digest = models.CharField(max_length=40)
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.digest}"
 
 
 class MatchStatus(models.TextChoices):

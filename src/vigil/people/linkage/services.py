@@ -21,7 +21,15 @@ from vigil.core import access_log, clock, policy
 from vigil.core.errors import InputError
 from vigil.core.scope import officer_of
 from vigil.people.linkage import identities, records, reviews
-from vigil.people.linkage.models import HUMAN_DECIDED, LINKED, PURPOSE, LinkRun, MatchStatus, RecordMatch
+from vigil.people.linkage.models import (
+    HUMAN_DECIDED,
+    LINKED,
+    PURPOSE,
+    ComparedRecord,
+    LinkRun,
+    MatchStatus,
+    RecordMatch,
+)
 from vigil.people.models import Person
 
 # Sent with person_pks (the records whose identity changed), as_of and actor, inside the deciding transaction.
@@ -39,29 +47,44 @@ def _classify(p: float, pol: Mapping) -> str:
 
 
 def run_linkage(*, actor="system:link", pol=None, train: bool | None = None, as_of: dt.date | None = None,
-                progress=None, engine: str = "duckdb") -> LinkRun:
+                progress=None, engine: str = "duckdb", incremental: bool = False) -> LinkRun:
     """Score every pair of person records and bring the matches and identities into line (``vigil link``).
-    ``engine`` is where Splink runs the model (``engines.py``); the matches are the same on either."""
+    ``engine`` is where Splink runs the model (``engines.py``); the matches are the same on either.
+
+    ``incremental``: only records new or changed since they were last compared are scored, against every record,
+    with the parameters of the last run; no other pair is touched. Without an earlier run it compares everything.
+    """
     pol = pol or policy.current()
     if pol["linkage.review_probability"] > pol["linkage.auto_link_probability"]:
         raise InputError("linkage thresholds: the review threshold is above the auto-link threshold")
     started = clock.now()
     who = actor if isinstance(actor, str) else access_log.actor_names(actor)[0]
     rows = records.person_rows()
+    digests = records.digests(rows)
+    fresh, saved = None, None
+    if incremental:
+        saved = LinkRun.objects.exclude(model={}).values_list("model", flat=True).first()
+        if saved:
+            known = dict(ComparedRecord.objects.values_list("person_id", "digest").iterator(chunk_size=50000))
+            fresh = {pid for pid, d in digests.items() if known.get(int(pid)) != d}
+        elif progress:
+            progress("no earlier run to build on: comparing every record")
     if progress:
-        progress(f"{len(rows)} rows read")
-    from vigil.people.linkage import (  # Splink and pandas load when linkage runs, not with every command
-        engines,
-        model,
-    )
+        progress(f"{len(rows)} rows read" + (f"; {len(fresh)} records new or changed" if fresh is not None else ""))
+    from vigil.people.linkage import engines, model  # Splink and pandas load when linkage runs, not with every command
 
-    with engines.backend(engine) as db_api:
-        scored = model.score(records.table(rows), pol, train=train, db_api=db_api)
+    if fresh is not None and not fresh:
+        scored = model.Scored(model.pd.DataFrame(columns=["first", "second"]), saved.get("vigil_parameters", "prior"),
+                              len(rows), len(digests), 0.0, saved)
+    else:
+        with engines.backend(engine) as db_api:
+            scored = model.score(records.table(rows), pol, train=train, db_api=db_api, fresh=fresh, saved=saved)
     if progress:
         progress(f"{len(scored.pairs)} pairs scored at or above the review threshold")
     with transaction.atomic():
         run = LinkRun.objects.create(started_at=started, actor=who[:150], records=scored.people,
-                                     parameters=scored.parameters, thresholds={
+                                     parameters=scored.parameters, incremental=fresh is not None,
+                                     model=scored.model, thresholds={
                                          "auto_link": pol["linkage.auto_link_probability"],
                                          "review": pol["linkage.review_probability"]})
         existing = {(m.left_id, m.right_id): m for m in RecordMatch.objects.filter(
@@ -93,6 +116,8 @@ def run_linkage(*, actor="system:link", pol=None, train: bool | None = None, as_
             updated.append(m)
         withdrawn = []
         for key, m in existing.items():
+            if fresh is not None and str(key[0]) not in fresh and str(key[1]) not in fresh:
+                continue  # not compared this time
             if key not in seen and m.status in (*LINKED, MatchStatus.QUEUED) and m.status != MatchStatus.ACCEPTED:
                 _note(m, at=now, by=who, what=MatchStatus.WITHDRAWN,
                       why=f"scored below the review threshold in run #{run.pk}")
@@ -101,6 +126,7 @@ def run_linkage(*, actor="system:link", pol=None, train: bool | None = None, as_
         RecordMatch.objects.bulk_create(created, batch_size=2000)
         RecordMatch.objects.bulk_update(updated + withdrawn, ["probability", "match_weight", "evidence", "run",
                                                               "scored_at", "status", "history"], batch_size=1000)
+        _remember(digests, fresh)
         count, changed = identities.recompute()
         run.finished_at = clock.now()
         run.pairs_scored = len(scored.pairs)
@@ -113,7 +139,9 @@ def run_linkage(*, actor="system:link", pol=None, train: bool | None = None, as_
         touched = {m.left_id for m in newly + withdrawn} | {m.right_id for m in newly + withdrawn}
         access_log.record(actor=actor, operation="combination", record_type="linkage_run", record_ids=str(run.pk),
                           justification=PURPOSE,
-                          detail=f"{scored.people} records ({scored.parameters} parameters); {run.auto_linked} "
+                          detail=f"{scored.people} records ({scored.parameters} parameters"
+                                 + (f"; incremental: {len(fresh)} new or changed compared" if fresh is not None else "")
+                                 + f"); {run.auto_linked} "
                                  f"linked automatically, {run.queued} awaiting review, {len(withdrawn)} withdrawn; "
                                  f"{count} identities")
         if touched:
@@ -123,6 +151,20 @@ def run_linkage(*, actor="system:link", pol=None, train: bool | None = None, as_
         _hand_over_reviews(run, created + updated, withdrawn, actor)
         _announce(changed, as_of or clock.today(), actor)
     return run
+
+
+def _remember(digests: dict[str, str], fresh: set[str] | None) -> None:
+    """What each compared record looked like, for the next incremental run."""
+    if fresh is None:
+        ComparedRecord.objects.all().delete()
+        ComparedRecord.objects.bulk_create([ComparedRecord(person_id=int(p), digest=d) for p, d in digests.items()],
+                                           batch_size=5000)
+        return
+    ids = [int(p) for p in fresh]
+    for i in range(0, len(ids), 900):
+        ComparedRecord.objects.filter(person_id__in=ids[i:i + 900]).delete()
+    ComparedRecord.objects.bulk_create([ComparedRecord(person_id=int(p), digest=digests[p]) for p in fresh],
+                                       batch_size=5000)
 
 
 def _hand_over_reviews(run: LinkRun, scored: list[RecordMatch], withdrawn: list[RecordMatch], actor) -> None:

@@ -1,4 +1,4 @@
-"""``vigil link [--json] [--engine duckdb|spark]``: run record linkage over all people and print a summary."""
+"""``vigil link [--json] [--engine duckdb|spark] [--incremental]``: run record linkage over all people and print a summary."""
 import json
 
 from rich.console import Console
@@ -20,6 +20,9 @@ class Command(VigilCommand):
         parser.add_argument("--engine", choices=ENGINES, default="duckdb",
                             help="where Splink runs the model: duckdb (embedded, the default) or spark (a local "
                                  "Spark, or the cluster VIGIL_SPARK_MASTER names; docs/linkage.md)")
+        parser.add_argument("--incremental", action="store_true",
+                            help="compare only records new or changed since the last run (against every record), "
+                                 "with the last run's parameters; identities keep their ids")
         training = parser.add_mutually_exclusive_group()
         training.add_argument("--train", dest="train", action="store_true", default=None,
                               help="estimate the parameters by EM even on a small force")
@@ -31,9 +34,9 @@ class Command(VigilCommand):
         console = Console(file=self.stderr, highlight=False)
         progress = (lambda msg: console.print(f"link: {msg}")) if not opts["json"] else None
         run = run_linkage(actor="system:link", train=opts["train"], as_of=as_of, progress=progress,
-                          engine=opts["engine"])
+                          engine=opts["engine"], incremental=opts["incremental"])
         summary = {
-            "run": run.pk, "records": run.records, "parameters": run.parameters,
+            "run": run.pk, "records": run.records, "parameters": run.parameters, "incremental": run.incremental,
             "thresholds": run.thresholds, "pairs_scored": run.pairs_scored,
             "linked_automatically": run.auto_linked,
             "accepted": RecordMatch.objects.filter(status=MatchStatus.ACCEPTED).count(),
@@ -44,7 +47,8 @@ class Command(VigilCommand):
             self.stdout.write(json.dumps(summary))
             return
         out = Console(file=self.stdout, highlight=False)
-        out.print(f"Record linkage run #{run.pk}: {run.records} records ({run.parameters} parameters) in "
+        out.print(f"Record linkage run #{run.pk}{' (incremental)' if run.incremental else ''}: {run.records} records "
+                  f"({run.parameters} parameters) in "
                   f"{run.seconds:.1f} s")
         out.print(f"  {run.pairs_scored} pairs at or above the review threshold "
                   f"({run.thresholds['review']}); auto-link at {run.thresholds['auto_link']}")
