@@ -56,8 +56,12 @@ class Comparison:
         comp = cl.CustomComparison(
             output_column_name=self.name,
             comparison_levels=[self.null, *[lv.level.configure(label_for_charts=lv.label) for lv in self.levels]])
-        m = [t if t is not None else lv.m for lv, t in zip(self.levels, (trained or {}).get("m", [None] * 99))]
-        u = [t if t is not None else lv.u for lv, t in zip(self.levels, (trained or {}).get("u", [None] * 99))]
+        def values(kind: str, prior: list[float]) -> list[float]:
+            got = (trained or {}).get(kind) or []
+            return [got[i] if i < len(got) and got[i] is not None else p for i, p in enumerate(prior)]
+
+        m = values("m", [lv.m for lv in self.levels])
+        u = values("u", [lv.u for lv in self.levels])
         return comp.configure(m_probabilities=m, u_probabilities=u)
 
     def label(self, gamma: int) -> str:

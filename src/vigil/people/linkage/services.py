@@ -71,7 +71,10 @@ def run_linkage(*, actor="system:link", pol=None, train: bool | None = None, as_
             progress("no earlier run to build on: comparing every record")
     if progress:
         progress(f"{len(rows)} rows read" + (f"; {len(fresh)} records new or changed" if fresh is not None else ""))
-    from vigil.people.linkage import engines, model  # Splink and pandas load when linkage runs, not with every command
+    from vigil.people.linkage import (  # Splink and pandas load when linkage runs, not with every command
+        engines,
+        model,
+    )
 
     if fresh is not None and not fresh:
         scored = model.Scored(model.pd.DataFrame(columns=["first", "second"]), saved.get("vigil_parameters", "prior"),
