@@ -166,7 +166,7 @@ def _row(uid, *, given="William", surname="Hartley", dob="1980-03-04", born=None
 def _evidence(a: dict, b: dict) -> dict:
     scored = model.score(records.table([a, b]), policy.defaults(), min_probability=0.0, train=False)
     assert len(scored.pairs) == 1
-    return {e["comparison"]: e for e in scored.evidence(scored.pairs.iloc[0])}
+    return {e["comparison"]: e for e in scored.evidences([True])[0]}
 
 
 @pytest.mark.parametrize(("missing", "comparison"), [

@@ -246,29 +246,40 @@ class Scored:
     seconds: float
     model: dict                # the parameters used (m, u and the prior), for the record
 
-    def evidence(self, row: pd.Series) -> list[dict]:
-        """Per comparison: the level reached, its weight in bits, and the two values side by side."""
-        out = []
+    def evidences(self, lower_first: list[bool]) -> list[list[dict]]:
+        """Per pair, per comparison: the level reached, its weight in bits, and the two values side by side.
+        ``lower_first[i]`` says whether pair i's ``first`` is the side to show on the left. Built a column at a
+        time (a national run has tens of thousands of pairs)."""
+        df, n = self.pairs, len(self.pairs)
+        out: list[list[dict]] = [[] for _ in range(n)]
         for comp in comparisons():
-            gamma = row.get(f"gamma_{comp.name}", -1)
-            gamma = -1 if gamma is None or pd.isna(gamma) else int(gamma)
-            mw = row.get(f"mw_{comp.name}")  # Splink's partial match weight: log2(m / u) of the level reached
-            weight = float(mw) if mw is not None and not pd.isna(mw) else 0.0
-            out.append({"comparison": comp.name, "level": comp.label(gamma), "weight": round(weight, 2),
-                        "left": {c: _show(row.get(f"{c}_l")) for c in comp.shows},
-                        "right": {c: _show(row.get(f"{c}_r")) for c in comp.shows}})
+            gammas = df[f"gamma_{comp.name}"].fillna(-1).astype(int).tolist() if f"gamma_{comp.name}" in df \
+                else [-1] * n
+            # Splink's partial match weight: log2(m / u) of the level reached
+            weights = df[f"mw_{comp.name}"].fillna(0.0).astype(float).round(2).tolist() if f"mw_{comp.name}" in df \
+                else [0.0] * n
+            labels = {g: comp.label(g) for g in set(gammas)}
+            sides = {end: {c: [_show(v) for v in (df[f"{c}_{end}"].tolist() if f"{c}_{end}" in df else [None] * n)]
+                           for c in comp.shows} for end in ("l", "r")}
+            for i in range(n):
+                left, right = ("l", "r") if lower_first[i] else ("r", "l")
+                out[i].append({"comparison": comp.name, "level": labels[gammas[i]], "weight": weights[i],
+                               "left": {c: sides[left][c][i] for c in comp.shows},
+                               "right": {c: sides[right][c][i] for c in comp.shows}})
         return out
 
 
 def _show(value):
     """A value as JSON can carry it (lists stay lists; missing is None)."""
+    if value is None or isinstance(value, str):
+        return value
     if hasattr(value, "tolist"):
         value = value.tolist()
     if isinstance(value, list | tuple):
         return [str(v) for v in value]
-    if value is None or pd.isna(value):
+    if pd.isna(value):
         return None
-    return value if isinstance(value, int | float | str) else str(value)
+    return value if isinstance(value, int | float) else str(value)
 
 
 def parameters(saved: Mapping) -> tuple[dict[str, dict], float | None]:

@@ -95,12 +95,14 @@ def run_linkage(*, actor="system:link", pol=None, train: bool | None = None, as_
         now = clock.now()
         created, updated, newly = [], [], []
         seen = set()
-        for row in scored.pairs.itertuples(index=False):
-            a, b = int(row.first), int(row.second)
+        firsts = [int(x) for x in scored.pairs["first"]] if len(scored.pairs) else []
+        seconds = [int(x) for x in scored.pairs["second"]] if len(scored.pairs) else []
+        evidences = scored.evidences([a < b for a, b in zip(firsts, seconds, strict=True)])
+        probabilities = scored.pairs["match_probability"].astype(float).tolist() if len(scored.pairs) else []
+        weights = scored.pairs["match_weight"].astype(float).tolist() if len(scored.pairs) else []
+        for a, b, p, w, evidence in zip(firsts, seconds, probabilities, weights, evidences, strict=True):
             left, right = min(a, b), max(a, b)
             seen.add((left, right))
-            p, w = float(row.match_probability), float(row.match_weight)
-            evidence = scored.evidence(row._asdict() if a < b else _swapped(row._asdict()))
             m = existing.get((left, right))
             if m is None:
                 m = RecordMatch(left_id=left, right_id=right, probability=p, match_weight=w, evidence=evidence,
@@ -180,14 +182,6 @@ def _hand_over_reviews(run: LinkRun, scored: list[RecordMatch], withdrawn: list[
     if withdrawn:
         reviews.clear([m.pk for m in withdrawn], actor=actor,
                       outcome=f"cleared by linkage run #{run.pk}: the pair now scores below the review threshold")
-
-
-def _swapped(row: dict) -> dict:
-    out = dict(row)
-    for k, v in row.items():
-        if k.endswith("_l") and f"{k[:-2]}_r" in row:
-            out[k], out[f"{k[:-2]}_r"] = row[f"{k[:-2]}_r"], v
-    return out
 
 
 def _refs(pks: set[int]) -> list[str]:
