@@ -161,6 +161,15 @@ def test_an_incremental_run_compares_only_new_and_changed_records_and_touches_no
     assert "incremental: 2 new or changed compared" in log.detail
 
 
+def test_a_second_run_on_the_same_records_rescores_every_pair_and_changes_nothing_else(handful):
+    run_linkage(as_of=DAY)
+    before = {m.pk: (m.status, m.probability, m.evidence, len(m.history)) for m in RecordMatch.objects.all()}
+    second = run_linkage(as_of=DAY)
+    after = {m.pk: (m.status, m.probability, m.evidence, len(m.history)) for m in RecordMatch.objects.all()}
+    assert after == before and before
+    assert set(RecordMatch.objects.values_list("run_id", flat=True)) == {second.pk}
+
+
 def test_vigil_link_prints_a_summary(handful, capsys):
     call_command("vigil_link", "--json", "--as-of", "2024-08-15")
     summary = json.loads(capsys.readouterr().out)

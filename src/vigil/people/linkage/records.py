@@ -108,11 +108,10 @@ def _born_text(born: tuple[str, str]) -> str:
 def digests(rows: list[dict]) -> dict[str, str]:
     """Per person id, a digest of every value linkage reads of it: it changes when the record does."""
     import hashlib
-    import json
 
     parts: dict[str, list[str]] = defaultdict(list)
     for r in rows:
-        parts[r["person_id"]].append(json.dumps({k: v for k, v in r.items() if k != "unique_id"}, sort_keys=True))
+        parts[r["person_id"]].append(repr([r[k] for k in NAMES if k != "unique_id"]))
     return {pid: hashlib.sha1("\n".join(sorted(p)).encode(), usedforsecurity=False).hexdigest()
             for pid, p in parts.items()}
 

@@ -93,7 +93,7 @@ def run_linkage(*, actor="system:link", pol=None, train: bool | None = None, as_
         existing = {(m.left_id, m.right_id): m for m in RecordMatch.objects.filter(
             status__in=[*LINKED, MatchStatus.QUEUED, *HUMAN_DECIDED, MatchStatus.WITHDRAWN])}
         now = clock.now()
-        created, updated, newly = [], [], []
+        created, updated, rescored, newly = [], [], [], []  # rescored: the same score again
         seen = set()
         firsts = [int(x) for x in scored.pairs["first"]] if len(scored.pairs) else []
         seconds = [int(x) for x in scored.pairs["second"]] if len(scored.pairs) else []
@@ -111,6 +111,7 @@ def run_linkage(*, actor="system:link", pol=None, train: bool | None = None, as_
                 created.append(m)
                 newly.append(m)
                 continue
+            same = (m.probability, m.match_weight, m.evidence) == (p, w, evidence)
             m.probability, m.match_weight, m.evidence, m.run, m.scored_at = p, w, evidence, run, now
             if m.status not in HUMAN_DECIDED:
                 status = _classify(p, pol)
@@ -118,7 +119,8 @@ def run_linkage(*, actor="system:link", pol=None, train: bool | None = None, as_
                     _note(m, at=now, by=who, what=status, why=f"scored p={p:.3f} in run #{run.pk}")
                     m.status = status
                     newly.append(m)
-            updated.append(m)
+                    same = False
+            (rescored if same else updated).append(m)
         withdrawn = []
         for key, m in existing.items():
             if fresh is not None and str(key[0]) not in fresh and str(key[1]) not in fresh:
@@ -131,6 +133,9 @@ def run_linkage(*, actor="system:link", pol=None, train: bool | None = None, as_
         RecordMatch.objects.bulk_create(created, batch_size=2000)
         RecordMatch.objects.bulk_update(updated + withdrawn, ["probability", "match_weight", "evidence", "run",
                                                               "scored_at", "status", "history"], batch_size=1000)
+        same = [m.pk for m in rescored]  # only the run and the time move: one UPDATE per 900, not a CASE each
+        for i in range(0, len(same), 900):
+            RecordMatch.objects.filter(pk__in=same[i:i + 900]).update(run=run, scored_at=now)
         _remember(digests, fresh)
         count, changed = identities.recompute()
         run.finished_at = clock.now()
@@ -153,7 +158,7 @@ def run_linkage(*, actor="system:link", pol=None, train: bool | None = None, as_
             refs = _refs(touched)
             access_log.record(actor=actor, operation="combination", record_type="person", record_ids=refs,
                               justification=PURPOSE, detail=f"record linkage run #{run.pk}: linked or queued")
-        _hand_over_reviews(run, created + updated, withdrawn, actor)
+        _hand_over_reviews(run, created + updated + rescored, withdrawn, actor)
         _announce(changed, as_of or clock.today(), actor)
     return run
 
