@@ -4,7 +4,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from vigil.accounts.models import RANK_ORDER
 from vigil.core.policy import defaults
 from vigil.offenders.rules import escalations as r
 
@@ -73,3 +76,22 @@ def test_a_decision_after_a_missed_deadline_stops_the_overdue_but_the_miss_stand
 
 def test_decisions_after_the_as_of_date_are_ignored():
     assert state(D(2024, 8, 10), [(D(2024, 8, 12), D(2024, 10, 1))]).overdue_since == D(2024, 8, 9)
+
+
+@given(officers=st.lists(st.tuples(st.sampled_from(["PC", "DS", "DI", "DCI", "Supt", "staff"]), st.integers(1, 4),
+                                   st.one_of(st.none(), st.integers(1, 2)), st.integers(0, 3)), max_size=25),
+       team=st.integers(1, 5), borough=st.one_of(st.none(), st.integers(1, 3)),
+       min_rank=st.sampled_from(["DS", "DI", "Supt"]))
+def test_choose_owner_nearest_first_is_the_same_owner_as_weighing_every_officer(officers, team, borough, min_rank):
+    """The index by team and borough finds the owner that weighing the whole force by (nearness, rank, load, id)
+    finds: the sweep's shortcut changes nobody."""
+    cands = [r.Candidate(i, f"O{i:03}", rank, t, b) for i, (rank, t, b, _) in enumerate(officers)]
+    load = {i: n for i, (_, _, _, n) in enumerate(officers)}
+    fit = [c for c in cands if c.rank != "staff" and RANK_ORDER.index(c.rank) >= RANK_ORDER.index(min_rank)]
+
+    def nearness(c):
+        return 0 if c.team_id == team else 1 if borough is not None and c.borough_id == borough else 2
+
+    expected = min(fit, key=lambda c: (nearness(c), RANK_ORDER.index(c.rank), load[c.pk], c.ref)) if fit else None
+    got = r.choose_owner(r.Candidates(cands), min_rank=min_rank, team_id=team, borough_id=borough, load=load)
+    assert got == expected

@@ -36,7 +36,7 @@ class EscalationBook:
     def __init__(self, f: SubjectFacts, pol: Mapping, as_of: dt.date):
         self.f, self.pol, self.as_of = f, pol, as_of
         self.team_of = {r.pk: r.team_id for r in f.subjects}
-        self.candidates = offender_facts.owner_candidates(as_of)
+        self.candidates = esc_rules.Candidates(offender_facts.owner_candidates(as_of))
         self.ranks = {c.pk: c.rank for c in self.candidates}
         self.load = offender_facts.open_escalation_load()
         self.by_key: dict[tuple[int, str], Escalation] = {}
@@ -249,7 +249,7 @@ def _announced(f: SubjectFacts, levels: dict[int, str], pol: Mapping) -> Iterato
         cell[1] += n
     if not by_team:
         return
-    candidates = offender_facts.owner_candidates(f.as_of)
+    candidates = esc_rules.Candidates(offender_facts.owner_candidates(f.as_of))
     window = pol["visits.announced_window_days"]
     for team_id, counts in by_team.items():
         flagged = announced.shares_above_policy(pol, {lvl: (c[0], c[1]) for lvl, c in counts.items()})

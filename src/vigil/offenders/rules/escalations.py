@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from vigil.accounts.models import RANK_ORDER, next_rank_up, rank_at_least
@@ -37,23 +38,40 @@ def owner_rank(pol: Mapping, kind: str) -> str:
     return pol[f"escalations.owner_rank.{kind}"]
 
 
-def choose_owner(candidates: Iterable[Candidate], *, min_rank: str, team_id: int, borough_id: int | None,
-                 load: Mapping[int, int] | None = None) -> Candidate | None:
+class Candidates:
+    """The officers who could own an escalation, found nearest first: the team, then the borough, then the force.
+    A sweep that opens a thousand escalations looks through one team's officers for each, not the force's."""
+
+    def __init__(self, officers: Iterable[Candidate]):
+        self.all = list(officers)
+        self.by_team: dict[int, list[Candidate]] = defaultdict(list)
+        self.by_borough: dict[int, list[Candidate]] = defaultdict(list)
+        for c in self.all:
+            self.by_team[c.team_id].append(c)
+            if c.borough_id is not None:
+                self.by_borough[c.borough_id].append(c)
+
+    def __iter__(self):
+        return iter(self.all)
+
+    def nearest_first(self, team_id: int, borough_id: int | None) -> Iterator[list[Candidate]]:
+        yield self.by_team.get(team_id, [])
+        if borough_id is not None:
+            yield self.by_borough.get(borough_id, [])
+        yield self.all
+
+
+def choose_owner(candidates: Candidates | Iterable[Candidate], *, min_rank: str, team_id: int,
+                 borough_id: int | None, load: Mapping[int, int] | None = None) -> Candidate | None:
     """The owner: an officer of at least ``min_rank``, from the subject's team, else its borough, else the force;
     within that, the lowest adequate rank, then the fewest open escalations, then the id (deterministic)."""
     load = load or {}
-    fit = [c for c in candidates if rank_at_least(c.rank, min_rank)]
-    if not fit:
-        return None
-
-    def nearness(c: Candidate) -> int:
-        if c.team_id == team_id:
-            return 0
-        if borough_id is not None and c.borough_id == borough_id:
-            return 1
-        return 2
-
-    return min(fit, key=lambda c: (nearness(c), RANK_ORDER.index(c.rank), load.get(c.pk, 0), c.ref))
+    pool = candidates if isinstance(candidates, Candidates) else Candidates(candidates)
+    for near in pool.nearest_first(team_id, borough_id):
+        fit = [c for c in near if rank_at_least(c.rank, min_rank)]
+        if fit:
+            return min(fit, key=lambda c: (RANK_ORDER.index(c.rank), load.get(c.pk, 0), c.ref))
+    return None
 
 
 def escalate_rank(current_rank: str, min_rank: str) -> str | None:
