@@ -2,7 +2,7 @@
 work of missing-persons coordinators, exploitation analysts and their supervisors; nobody else sees the queue."""
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from vigil.core.scope import grant, grant_q
 from vigil.people.linkage.models import RecordMatch
@@ -18,5 +18,7 @@ def matches_touching_my_work(officer) -> Q | None:
     people = grant_q(Person, officer)
     if people is None:
         return None
-    mine = Person.objects.filter(people).values("pk")
-    return Q(left__in=mine) | Q(right__in=mine)
+    # Asked of each pair (EXISTS): a page counts a few dozen pairs, and the set of everyone in the reviewer's work
+    # need not be built, twice, to count them.
+    return (Q(Exists(Person.objects.filter(people, pk=OuterRef("left_id"))))
+            | Q(Exists(Person.objects.filter(people, pk=OuterRef("right_id")))))
