@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/pages_under_load.py [--scale london] [--db sqlite|postgresql|both] [--users 20]
                                                [--seconds 60] [--workers 2] [--reuse-sqlite FILE]
+                                               [--reuse-postgresql DATABASE]
 
 Prepares the data as the demo does (``vigil demo --scale S --no-serve``: generate, sweep, demo logins) into a new
 database, serves it with ``vigil serve --workers N`` (gunicorn, on 127.0.0.1 only), signs in the virtual users
@@ -124,6 +125,8 @@ def main() -> int:
     p.add_argument("--think", default="2,0", help="mean seconds between one person's pages, comma-separated runs "
                                                   "(default 2 s, as people read a page, then 0: flat out)")
     p.add_argument("--reuse-sqlite", help="a SQLite file the demo has prepared at this scale (copied first)")
+    p.add_argument("--reuse-postgresql", help="a PostgreSQL database the demo has prepared at this scale (copied "
+                                              "first, as a template)")
     for action in p._actions:
         if action.dest == "db":
             action.choices = ["sqlite", "postgresql", "both"]
@@ -145,10 +148,11 @@ def main() -> int:
         else:
             name = f"vigil_bench_load_{os.getpid()}"
             subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name], check=True)
-            subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
+            template = ["-T", args.reuse_postgresql] if args.reuse_postgresql else []
+            subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", *template, name], check=True)
             url = f"{args.pg}/{name}"
         env = prepare(url, var, args.scale)
-        if not (engine == "sqlite" and args.reuse_sqlite):
+        if not (args.reuse_sqlite if engine == "sqlite" else args.reuse_postgresql):
             started = time.perf_counter()
             subprocess.run([str(ROOT / ".venv/bin/vigil"), "demo", "--scale", args.scale, "--no-serve"], env=env,
                            cwd=var, stdout=subprocess.DEVNULL, check=True)

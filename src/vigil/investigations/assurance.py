@@ -39,7 +39,7 @@ def below_level_with_override(as_of: dt.date) -> dict[int | None, float]:
 def most_open_crimes(as_of: dt.date) -> dict[int | None, float]:
     """The most open crimes held by one officer, by the officer's team (rolled up as the maximum)."""
     load = workloads(as_of)
-    teams = dict(Officer.objects.filter(pk__in=list(load)).values_list("pk", "team_id")) if load else {}
+    teams = dict(Officer.objects.values_list("pk", "team_id")) if load else {}  # one read, not an IN of thousands
     out: dict[int | None, float] = {}
     for oid, (n, _units) in load.items():
         team = teams.get(oid)

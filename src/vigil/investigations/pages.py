@@ -1,4 +1,6 @@
 """Navigation, "my work" panels and the person page's crimes section for investigation allocation."""
+import heapq
+
 from vigil.core import access_log
 from vigil.investigations.selectors import my_crimes, queue
 from vigil.web.registry import nav, panel, person_section
@@ -12,10 +14,14 @@ nav("Allocation policy", "investigations:policy", perm="vigil.edit_policy", orde
 @panel("crime_queue", template="investigations/panel_queue.html", perm="vigil.allocate_crimes", order=20)
 def crime_queue(request, as_of):
     qs = queue(actor=request.user, as_of=as_of)
-    oldest = list(qs.order_by("reported", "ref")[:5])
+    # The queue's dates read once, counted and the oldest picked here: asked for the oldest five in SQL,
+    # PostgreSQL walked every crime ever reported from the oldest (800,000 in London, nearly all closed).
+    rows = list(qs.order_by().values_list("reported", "ref", "pk"))
+    first = [pk for _, _, pk in heapq.nsmallest(5, rows)]
+    oldest = sorted(qs.filter(pk__in=first), key=lambda c: (c.reported, c.ref))
     access_log.consulted(request.user, "crime", [c.ref for c in oldest], "own or team work",
                          "home page: crime queue, oldest")
-    return {"total": qs.count(), "oldest": oldest}
+    return {"total": len(rows), "oldest": oldest}
 
 
 @panel("my_crimes", template="investigations/panel_my_crimes.html", perm="vigil.view_crimes", order=21)
