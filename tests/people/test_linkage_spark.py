@@ -41,3 +41,9 @@ def test_a_spark_that_cannot_start_changes_nothing_and_says_why(handful, monkeyp
     with pytest.raises(InputError, match="--engine spark: Spark did not start"):
         run_linkage(as_of=DAY, engine="spark")
     assert not LinkRun.objects.exists() and not RecordMatch.objects.exists()
+
+
+def test_with_nothing_to_compare_no_engine_is_started(monkeypatch):
+    monkeypatch.setenv("VIGIL_SPARK_MASTER", "nowhere://cluster")  # would fail if Spark were started
+    run = run_linkage(as_of=DAY, engine="spark")
+    assert run.pairs_scored == 0 and run.records == 0

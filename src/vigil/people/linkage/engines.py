@@ -66,8 +66,10 @@ def _spark() -> Iterator[object]:
                .config("spark.jars", similarity_jar_location())   # Splink's Jaro-Winkler and Damerau-Levenshtein
                .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
                .config("spark.local.dir", scratch))
-    if local:  # a few partitions for one machine's cores, not Spark's 200
-        builder = builder.config("spark.sql.shuffle.partitions", str(2 * (os.cpu_count() or 1)))
+    if local:  # a few partitions for one machine's cores, not Spark's 200; listening on this machine only
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        builder = (builder.config("spark.sql.shuffle.partitions", str(2 * (os.cpu_count() or 1)))
+                   .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1"))
     for key, value in _settings().items():
         builder = builder.config(key, value)
     try:

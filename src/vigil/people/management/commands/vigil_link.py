@@ -50,7 +50,8 @@ class Command(VigilCommand):
         out.print(f"Record linkage run #{run.pk}{' (incremental)' if run.incremental else ''}: {run.records} records "
                   f"({run.parameters} parameters) in "
                   f"{run.seconds:.1f} s")
-        out.print(f"  {run.pairs_scored} pairs at or above the review threshold "
+        out.print(f"  {run.pairs_scored} pairs{' with a new or changed record' if run.incremental else ''} at or "
+                  f"above the review threshold "
                   f"({run.thresholds['review']}); auto-link at {run.thresholds['auto_link']}")
         out.print(f"  {summary['linked_automatically']} linked automatically, {summary['accepted']} accepted by "
                   f"reviewers, {run.queued} awaiting review, {run.withdrawn} withdrawn")
