@@ -246,6 +246,12 @@ class Scored:
     seconds: float
     model: dict                # the parameters used (m, u and the prior), for the record
 
+    @classmethod
+    def nothing(cls, parameters: str, rows: int, people: int, model: dict) -> Scored:
+        """A run that compared no pair (nothing new, or fewer than two people)."""
+        return cls(pd.DataFrame(columns=["first", "second", "match_probability", "match_weight"]), parameters,
+                   rows, people, 0.0, model)
+
     def evidences(self, lower_first: list[bool]) -> list[list[dict]]:
         """Per pair, per comparison: the level reached, its weight in bits, and the two values side by side.
         ``lower_first[i]`` says whether pair i's ``first`` is the side to show on the left. Built a column at a
@@ -310,9 +316,8 @@ def score(tables: pa.Table | list[pa.Table], pol: Mapping, *, min_probability: f
     rows = sum(t.num_rows for t in tables)
     people = sum(len(set(t.column("person_id").to_pylist())) for t in tables)
     threshold = pol["linkage.review_probability"] if min_probability is None else min_probability
-    empty = pd.DataFrame(columns=["first", "second", "match_probability", "match_weight"])
     if people < 2:
-        return Scored(empty, "prior", rows, people, time.perf_counter() - started, {})
+        return Scored.nothing("prior", rows, people, {})
     db = db_api or DuckDBAPI()
     rules = _blocking(BLOCKING, link_type)
     if fresh is not None:
@@ -338,7 +343,7 @@ def score(tables: pa.Table | list[pa.Table], pol: Mapping, *, min_probability: f
     df = predictions.as_pandas_dataframe()
     model = {**linker.misc.save_model_to_json(), "vigil_parameters": "trained" if trained else "prior"}
     if df.empty:
-        return Scored(empty, "trained" if trained else "prior", rows, people, time.perf_counter() - started, model)
+        return Scored.nothing("trained" if trained else "prior", rows, people, model)
     left, right = df["person_id_l"].astype(str), df["person_id_r"].astype(str)
     swap = left > right
     df["first"], df["second"] = left.where(~swap, right), right.where(~swap, left)

@@ -77,9 +77,8 @@ def run_linkage(*, actor="system:link", pol=None, train: bool | None = None, as_
     )
 
     if (fresh is not None and not fresh) or len(digests) < 2:  # nothing to compare: no engine is started
-        scored = model.Scored(model.pd.DataFrame(columns=["first", "second"]),
-                              (saved or {}).get("vigil_parameters", "prior"), len(rows), len(digests), 0.0,
-                              saved or {})
+        scored = model.Scored.nothing((saved or {}).get("vigil_parameters", "prior"), len(rows), len(digests),
+                                      saved or {})
     else:
         with engines.backend(engine) as db_api:
             scored = model.score(records.table(rows), pol, train=train, db_api=db_api, fresh=fresh, saved=saved)
