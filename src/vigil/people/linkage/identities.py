@@ -29,20 +29,22 @@ def components() -> list[set[int]]:
 def recompute() -> tuple[int, set[int]]:
     """Bring every ``Person.identity`` into line with the links; returns (identities, changed person pks)."""
     groups = sorted(components(), key=lambda c: (-len(c), min(c)))  # the larger part of a split keeps the id
-    members = sorted({pk for c in groups for pk in c})
+    members = {pk for c in groups for pk in c}
     current = dict(Person.objects.filter(identity__isnull=False).values_list("pk", "identity_id"))
+    ref_of = dict(Identity.objects.values_list("pk", "ref"))  # one row per identity, as the links are read whole
     chosen: dict[int, int] = {}       # group index -> Identity pk
+    kept: set[int] = set()
     for n, group in enumerate(groups):
-        held = {current[pk] for pk in group if pk in current} - set(chosen.values())
+        held = {current[pk] for pk in group if pk in current} - kept
         if held:
             chosen[n] = min(held)     # the oldest identity among the group's records
-    refs = {}
+            kept.add(chosen[n])
     waiting = [n for n in range(len(groups)) if n not in chosen]
     wanted = sorted({pk for n in waiting for pk in groups[n]})
+    refs = {}
     for i in range(0, len(wanted), CHUNK):
         refs.update(Person.objects.filter(pk__in=wanted[i:i + CHUNK]).values_list("pk", "ref"))
-    kept = set(chosen.values())
-    taken = set(Identity.objects.filter(pk__in=kept).values_list("ref", flat=True))
+    taken = {ref_of[pk] for pk in kept}
     new_refs = {}
     for n in waiting:
         ref = base = "I-" + min(refs[pk] for pk in groups[n])
@@ -52,21 +54,21 @@ def recompute() -> tuple[int, set[int]]:
             ref = f"{base}-{k}"
         taken.add(ref)
         new_refs[n] = ref
-    free = dict(Identity.objects.filter(ref__in=list(new_refs.values())).exclude(pk__in=kept)
-                .values_list("ref", "pk")) if len(new_refs) <= CHUNK else \
-        dict(Identity.objects.exclude(pk__in=kept).values_list("ref", "pk"))
-    Identity.objects.bulk_create([Identity(ref=r) for r in sorted(set(new_refs.values()) - set(free))],
-                                 batch_size=2000)
-    if new_refs:
-        made = dict(Identity.objects.filter(ref__in=list(new_refs.values())).values_list("ref", "pk")) \
-            if len(new_refs) <= CHUNK else dict(Identity.objects.values_list("ref", "pk"))
-        chosen.update({n: made[ref] for n, ref in new_refs.items()})
+    pk_of = {ref: pk for pk, ref in ref_of.items() if pk not in kept}  # ids no group keeps may be given again
+    made = [Identity(ref=r) for r in sorted(set(new_refs.values()) - set(pk_of))]
+    Identity.objects.bulk_create(made, batch_size=2000)
+    if any(i.pk is None for i in made):  # backends that do not return ids
+        pk_of.update(Identity.objects.filter(ref__in=[i.ref for i in made]).values_list("ref", "pk")
+                     if len(made) <= CHUNK else Identity.objects.values_list("ref", "pk"))
+    else:
+        pk_of.update({i.ref: i.pk for i in made})
+    chosen.update({n: pk_of[ref] for n, ref in new_refs.items()})
     changes: dict[int | None, list[int]] = {}
     for n, group in enumerate(groups):
         for pk in group:
             if current.get(pk) != chosen[n]:
                 changes.setdefault(chosen[n], []).append(pk)
-    for pk in set(current) - set(members):
+    for pk in set(current) - members:
         changes.setdefault(None, []).append(pk)
     changed: set[int] = set()
     for identity_id, pks in changes.items():

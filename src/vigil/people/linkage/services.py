@@ -95,11 +95,11 @@ def run_linkage(*, actor="system:link", pol=None, train: bool | None = None, as_
         now = clock.now()
         created, updated, rescored, newly = [], [], [], []  # rescored: the same score again
         seen = set()
-        firsts = [int(x) for x in scored.pairs["first"]] if len(scored.pairs) else []
-        seconds = [int(x) for x in scored.pairs["second"]] if len(scored.pairs) else []
+        pairs = scored.pairs
+        firsts, seconds = [int(x) for x in pairs["first"]], [int(x) for x in pairs["second"]]
         evidences = scored.evidences([a < b for a, b in zip(firsts, seconds, strict=True)])
-        probabilities = scored.pairs["match_probability"].astype(float).tolist() if len(scored.pairs) else []
-        weights = scored.pairs["match_weight"].astype(float).tolist() if len(scored.pairs) else []
+        probabilities = pairs["match_probability"].astype(float).tolist()
+        weights = pairs["match_weight"].astype(float).tolist()
         for a, b, p, w, evidence in zip(firsts, seconds, probabilities, weights, evidences, strict=True):
             left, right = min(a, b), max(a, b)
             seen.add((left, right))
