@@ -48,7 +48,8 @@ def test_the_queue_page_is_a_bounded_number_of_queries_and_ordered_before_paging
 def test_the_crime_page_shows_requirement_recommendation_and_refuses_a_student_without_override(alloc, org, cid):
     crime = inv.crime(cid["teams"]["cid"], "86", flags=["child_victim"], reported=dt.date(2024, 8, 14), ref="CR-I")
     page = alloc.get("/crimes/CR-I/?as_of=2024-08-15").content.decode()
-    assert "PIP2 + online_csa" in page and "student officer: not eligible for a crime flagged child_victim" in page
+    assert "PIP2 + online child sexual abuse" in page
+    assert "student officer: not eligible for a crime flagged child victim" in page
     resp = alloc.post("/crimes/CR-I/allocate/", {"officer": "O-STU", "rationale": ""})
     assert resp.status_code == 400
     assert "PC Stu Dent is not eligible" in resp.content.decode()

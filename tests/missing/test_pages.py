@@ -117,7 +117,7 @@ def test_child_page_draws_the_graph_and_logs_a_combination(mp):
             found_at={"line1": "5, Canal St", "postcode": "xe11aa"})
     html = mp["client"].get("/missing/children/P20/").content.decode()
     assert 'id="graph-data"' in html and "cytoscape.min.js" in html and "graph.js" in html
-    assert "found at 2024-05-02" in html and "found with 2024-05-02" in html
+    assert "found at 2 May 2024" in html and "found with 2 May 2024" in html
     assert "person:" in html and "address:XE11AA|5|" in html
     assert AccessLogEntry.objects.filter(operation="combination", record_id="P20",
                                          detail__startswith="link graph drawn").exists()

@@ -10,12 +10,12 @@ from vigil.core.scope import RestrictedQuerySet
 
 
 class TeamKind(models.TextChoices):
-    OFFENDER_MANAGEMENT = "offender_management"
-    INVESTIGATION = "investigation"
-    MISSING_PERSONS = "missing_persons"
-    EXPLOITATION = "exploitation"
-    PROFESSIONAL_STANDARDS = "professional_standards"
-    OTHER = "other"
+    OFFENDER_MANAGEMENT = "offender_management", "Offender management"
+    INVESTIGATION = "investigation", "Investigation"
+    MISSING_PERSONS = "missing_persons", "Missing persons"
+    EXPLOITATION = "exploitation", "Exploitation"
+    PROFESSIONAL_STANDARDS = "professional_standards", "Professional standards"
+    OTHER = "other", "Other"
 
 
 class Rank(models.TextChoices):
@@ -47,24 +47,25 @@ def next_rank_up(rank: str) -> str | None:
 
 
 class Role(models.TextChoices):
-    OFFENDER_MANAGER = "offender_manager"
-    SUPERVISOR = "supervisor"
-    SENIOR_OFFICER = "senior_officer"
-    INVESTIGATOR = "investigator"
-    ALLOCATION_MANAGER = "allocation_manager"
-    MISSING_PERSONS_COORDINATOR = "missing_persons_coordinator"
-    EXPLOITATION_ANALYST = "exploitation_analyst"
-    PROFESSIONAL_STANDARDS = "professional_standards"
-    AUDITOR = "auditor"
-    ADMINISTRATOR = "administrator"
-    INFORMATION_MANAGER = "information_manager"  # MoPI retention review, subject access, erasure (docs/adr/0020)
+    OFFENDER_MANAGER = "offender_manager", "Offender manager"
+    SUPERVISOR = "supervisor", "Supervisor"
+    SENIOR_OFFICER = "senior_officer", "Senior officer"
+    INVESTIGATOR = "investigator", "Investigator"
+    ALLOCATION_MANAGER = "allocation_manager", "Allocation manager"
+    MISSING_PERSONS_COORDINATOR = "missing_persons_coordinator", "Missing persons coordinator"
+    EXPLOITATION_ANALYST = "exploitation_analyst", "Exploitation analyst"
+    PROFESSIONAL_STANDARDS = "professional_standards", "Professional standards"
+    AUDITOR = "auditor", "Auditor"
+    ADMINISTRATOR = "administrator", "Administrator"
+    # MoPI retention review, subject access, erasure (docs/adr/0020)
+    INFORMATION_MANAGER = "information_manager", "Information manager"
 
 
 class SpecialismName(models.TextChoices):
-    SEXUAL_OFFENCES = "sexual_offences"
-    CHILD_ABUSE = "child_abuse"
-    ONLINE_CSA = "online_csa"
-    DOMESTIC_ABUSE = "domestic_abuse"
+    SEXUAL_OFFENCES = "sexual_offences", "Sexual offences"
+    CHILD_ABUSE = "child_abuse", "Child abuse"
+    ONLINE_CSA = "online_csa", "Online child sexual abuse"
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
 
 
 class Borough(models.Model):

@@ -147,7 +147,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "vigil.web.context.shell",
             ],
-            "builtins": ["vigil.web.templatetags.submission", "vigil.web.templatetags.alerts"],
+            "builtins": ["vigil.web.templatetags.submission", "vigil.web.templatetags.words"],
         },
     },
 ]

@@ -21,6 +21,20 @@ def exception_handler(exc, context):
     return drf_handler(exc, context)
 
 
+def opened(found, kind: str):
+    """What the API does with ``core.scope.open_record``'s answer: the record, or a 404 or 403 with one line
+    (break-glass is given in the web application, where its reason is asked)."""
+    from rest_framework.exceptions import NotFound, PermissionDenied
+
+    record, decision = found
+    if record is None:
+        raise NotFound(f"no such {kind.replace('_', ' ')}")
+    if not decision.allowed:
+        raise PermissionDenied(decision.refused_reason or
+                               "outside your work: open it in the web application with a break-glass reason")
+    return record
+
+
 def _whole(raw: str, name: str, minimum: int) -> int:
     text = raw.strip()
     if not text.isascii() or not text.isdigit() or (len(text) <= 30 and int(text) < minimum):

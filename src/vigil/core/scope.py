@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import models
 from django.db.models import Q
@@ -134,6 +134,7 @@ class Access:
     justification: str = ""
     needs_break_glass: bool = False
     refused_reason: str = ""
+    under: tuple[str, str] = ("", "")  # the (record type, reference) whose scope decided, e.g. an escalation's subject
 
 
 def access(user, obj, *, action: str = "view", record_type: str, record_id: str) -> Access:
@@ -155,6 +156,38 @@ def access(user, obj, *, action: str = "view", record_type: str, record_id: str)
     if bg:
         return Access(True, justification=bg.justification())
     return Access(False, needs_break_glass=True)
+
+
+def open_record(actor, queryset, ref: str, *, record_type: str, purpose: str, lookup: str = "ref",
+                under: Callable[[object], tuple[object, str, str]] | None = None,
+                break_glass: bool = True) -> tuple[object | None, Access]:
+    """The one way to open a record under scope: find it, decide (own work; denied, never; outside the work, only
+    under a live break-glass) and log the consultation or the refused attempt. Every page and API that opens a
+    record by its reference calls this; ``web/actions.opened`` and ``core/api.opened`` turn the answer into a
+    response.
+
+    ``under(record)`` names the record whose scope governs it, as (record, record type, reference): an escalation
+    opens under its subject. ``break_glass=False``: outside the work is refused, never broken into (a
+    professional-standards case)."""
+    from vigil.core import access_log
+
+    found = queryset.filter(**{lookup: ref}).first()
+    if found is None:
+        return None, Access(False, refused_reason=f"no such {record_type.replace('_', ' ')}")
+    governing, gov_type, gov_ref = under(found) if under else (found, record_type, str(ref))
+    decision = access(actor, governing, record_type=gov_type, record_id=gov_ref)
+    decision = replace(decision, under=(gov_type, gov_ref))
+    if decision.needs_break_glass and not break_glass:
+        decision = Access(False, refused_reason="this record is not part of your work", under=(gov_type, gov_ref))
+    if decision.allowed:
+        access_log.record(actor=actor, operation="consultation", record_type=gov_type, record_ids=gov_ref,
+                          justification=decision.justification, detail=purpose)
+        found.shown_under = decision.justification  # what the page's other contents are shown under
+    elif decision.refused_reason:
+        access_log.record(actor=actor, operation="consultation", record_type=gov_type, record_ids=gov_ref,
+                          justification="refused: " + decision.refused_reason, outcome="refused",
+                          detail=f"attempt: {purpose}")
+    return found, decision
 
 
 def change_justification(actor, obj, *, record_type: str, record_id: str, own_work: str = OWN_WORK) -> str:

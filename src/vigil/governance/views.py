@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vigil.core import access_log, policy
@@ -33,7 +32,7 @@ from vigil.governance.models import (
     SubjectAccessRequest,
 )
 from vigil.people.models import Person
-from vigil.web.actions import input_error, not_found, refused, submitted
+from vigil.web.actions import input_error, not_found, opened, refused, submitted
 from vigil.web.asof import as_of
 from vigil.web.shown import log_shown
 
@@ -233,11 +232,9 @@ def disclose(request, ref: str):
         if person is not None:
             _consulted(request, [ref], "disclosure form opened")
     else:
-        person, decision = open_person(actor=request.user, ref=ref)
-        if person is not None and not decision.allowed:
-            if decision.needs_break_glass:
-                return redirect(reverse("people:break_glass") + f"?type=person&id={person.ref}")
-            return refused(request, decision.refused_reason)
+        person, response = opened(request, open_person(actor=request.user, ref=ref), kind="person", ref=ref)
+        if response:
+            return response
     if person is None or person.erased_at:
         return not_found(request, f"No person {ref} (or the record was erased).")
     form = DisclosureForm(request.POST or None)

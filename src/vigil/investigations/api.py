@@ -5,11 +5,18 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import api_view
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from vigil.core import access_log, clock
-from vigil.core.api import AS_OF_PARAMETER, IDEMPOTENCY_KEY_PARAMETER, PAGE_PARAMETERS, Pagination, paginated
+from vigil.core.api import (
+    AS_OF_PARAMETER,
+    IDEMPOTENCY_KEY_PARAMETER,
+    PAGE_PARAMETERS,
+    Pagination,
+    opened,
+    paginated,
+)
 from vigil.core.errors import AccessDenied, InputError
 from vigil.core.submissions import idempotent
 from vigil.investigations import services
@@ -54,13 +61,7 @@ def _as_of(request):
 
 
 def _crime(request, ref: str, purpose: str):
-    crime, decision = open_crime(actor=request.user, ref=ref, purpose=purpose)
-    if crime is None:
-        raise NotFound("no such crime")
-    if not decision.allowed:
-        raise PermissionDenied(decision.refused_reason or
-                               "outside your work: open it in the web application with a break-glass reason")
-    return crime
+    return opened(open_crime(actor=request.user, ref=ref, purpose=purpose), "crime")
 
 
 @extend_schema(operation_id="crimes_list", parameters=[AS_OF_PARAMETER, *PAGE_PARAMETERS],

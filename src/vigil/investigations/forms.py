@@ -5,6 +5,7 @@ import json
 
 from django import forms
 
+from vigil.core import words
 from vigil.investigations.flags import ENGAGEMENT, SOLVABILITY_FACTORS, THRIVE_GRADES
 
 GRADES = [("", "— choose —")] + [(g, g.capitalize()) for g in THRIVE_GRADES]
@@ -26,7 +27,7 @@ class AllocateForm(forms.Form):
         self.fields["officer"].choices = [
             ("", "— choose an officer —"),
             ("Eligible", [(c.officer.ref, f"{c.officer.name} ({c.officer.ref}) — cost {c.cost}") for c in eligible]),
-            ("Not eligible", [(c.officer.ref, f"{c.officer.name} ({c.officer.ref}) — {c.reasons[0]}")
+            ("Not eligible", [(c.officer.ref, f"{c.officer.name} ({c.officer.ref}) — {words.plain(c.reasons[0])}")
                               for c in ineligible]),
         ]
 
@@ -56,9 +57,9 @@ class BatchForm(forms.Form):
 class MatrixForm(forms.Form):
     matrix = forms.CharField(
         label="Required-level matrix (JSON)", widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false"}),
-        help_text="A list of rules. Each has a name, a selector (codes, groups, subgroups and/or flags), a pip_level "
-                  "and the specialisms needed. A crime needs the highest level and every specialism of the rules "
-                  "it matches.")
+        help_text="A list of rules. Each has a name, a selector (codes, groups, subgroups and/or flags), a minimum "
+                  "PIP level (pip_level) and the specialisms needed. A crime needs the highest level and every "
+                  "specialism of the rules it matches.")
     reason = forms.CharField(label="Reason for the change", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
                              help_text="Recorded with your name and the time in the policy's version history.")
 

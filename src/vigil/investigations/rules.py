@@ -418,6 +418,9 @@ def overload(*, units: int, open_crimes: int, pip_level: int, policy: Policy) ->
 
 # --- THRIVE and solvability --------------------------------------------------------------------------------------
 
+PRIORITY_LABELS = {"urgent": "Urgent", "standard": "Standard", "screened_out": "Screened out"}
+
+
 @dataclass(frozen=True)
 class Priority:
     level: str  # "urgent", "standard" or "screened_out"

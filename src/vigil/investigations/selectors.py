@@ -12,9 +12,8 @@ from collections.abc import Iterable, Sequence
 from django.db.models import Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, QuerySet, Sum
 
 from vigil.accounts.models import Officer, Specialism
-from vigil.core import access_log
 from vigil.core.restrictions import active_restrictions
-from vigil.core.scope import Access, access
+from vigil.core.scope import Access, open_record
 from vigil.investigations.flags import FLAGS
 from vigil.investigations.models import Allocation, Crime, CrimePerson, current_on, open_on
 from vigil.investigations.rules import CrimeFacts, CrimeRules, OfficerFacts, Priority, Requirement, priority
@@ -152,18 +151,8 @@ def my_crimes(*, actor, as_of: dt.date) -> QuerySet:
 
 def open_crime(*, actor, ref: str, purpose: str = "crime record opened") -> tuple[Crime | None, Access]:
     """One crime, if the actor may open it; the consultation or the refused attempt is logged."""
-    crime = Crime.objects.filter(ref=ref).select_related("team__borough").first()
-    if crime is None:
-        return None, Access(False, refused_reason="no such crime")
-    decision = access(actor, crime, record_type="crime", record_id=ref)
-    if decision.allowed:
-        access_log.record(actor=actor, operation="consultation", record_type="crime", record_ids=ref,
-                          justification=decision.justification, detail=purpose)
-    elif decision.refused_reason:
-        access_log.record(actor=actor, operation="consultation", record_type="crime", record_ids=ref,
-                          justification="refused: " + decision.refused_reason, outcome="refused",
-                          detail=f"attempt: {purpose}")
-    return crime, decision
+    return open_record(actor, Crime.objects.select_related("team__borough"), ref, record_type="crime",
+                       purpose=purpose)
 
 
 def people_of(crime: Crime, actor) -> list[CrimePerson]:

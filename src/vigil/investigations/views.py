@@ -33,6 +33,7 @@ from vigil.investigations.selectors import (
     queue,
 )
 from vigil.investigations.workload import below_required_level, workload
+from vigil.web.actions import opened
 from vigil.web.asof import as_of
 from vigil.web.shown import log_shown
 
@@ -84,16 +85,7 @@ def queue_page(request):
 
 
 def _crime_or_refusal(request, ref: str, purpose: str):
-    crime, decision = open_crime(actor=request.user, ref=ref, purpose=purpose)
-    if crime is None:
-        return None, render(request, "web/error.html", {"title": "Not found", "message": f"No crime {ref}."},
-                            status=404)
-    if not decision.allowed:
-        if decision.needs_break_glass:
-            return None, redirect(reverse("people:break_glass") + f"?type=crime&id={ref}")
-        return None, render(request, "web/error.html", {"title": "Access refused",
-                                                        "message": decision.refused_reason}, status=403)
-    return crime, None
+    return opened(request, open_crime(actor=request.user, ref=ref, purpose=purpose), kind="crime", ref=ref)
 
 
 def _crime_page(request, crime, *, allocate_form=None, assess_form=None, status=200):

@@ -4,11 +4,11 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from vigil.core import access_log
-from vigil.core.api import results
+from vigil.core.api import opened, results
 from vigil.missing.models import MissingEpisode
 from vigil.missing.selectors import open_episode
 
@@ -66,10 +66,4 @@ def episodes(request):
 @api_view(["GET"])
 def episode(request, ref: str):
     _require(request, "vigil.view_missing")
-    ep, decision = open_episode(actor=request.user, ref=ref)
-    if ep is None:
-        raise NotFound("no such episode")
-    if not decision.allowed:
-        raise PermissionDenied(decision.refused_reason or
-                               "outside your work: open it in the web application with a break-glass reason")
-    return Response(EpisodeDetail(ep).data)
+    return Response(EpisodeDetail(opened(open_episode(actor=request.user, ref=ref), "episode")).data)

@@ -18,6 +18,7 @@ import networkx as nx
 from django.apps import apps
 from django.db.models import Q
 
+from vigil.core.clock import day_said
 from vigil.missing.deadlines import local_date
 from vigil.missing.models import MissingEpisode
 from vigil.people.addresses import describe_key
@@ -92,8 +93,9 @@ class LinkGraph:
             out.append({"data": item})
         for i, (a, b, data) in enumerate(sorted(self.g.edges(data=True), key=lambda e: (e[0], e[1],
                                                                                        e[2]["relation"]))):
-            when = f" {data['on'].isoformat()}" if data.get("on") else ""
+            when = f" {day_said(data['on'])}" if data.get("on") else ""
             out.append({"data": {"id": f"e{i}", "source": a, "target": b, "relation": data["relation"],
+                                 "source_label": self.label(a), "target_label": self.label(b),
                                  "label": f"{data['relation']}{when}", "evidence": data.get("evidence", "")}})
         return out
 

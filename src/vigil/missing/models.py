@@ -8,10 +8,10 @@ from vigil.core.scope import RestrictedQuerySet
 
 
 class RiskGrade(models.TextChoices):
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
-    VERY_LOW = "very_low"
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
+    VERY_LOW = "very_low", "Very low"
 
 
 class Stage(models.TextChoices):

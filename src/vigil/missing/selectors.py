@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 
 from vigil.core import access_log
 from vigil.core.policy import Policy
-from vigil.core.scope import Access, access, officer_of, refusal
+from vigil.core.scope import Access, officer_of, open_record, refusal
 from vigil.missing import rules
 from vigil.missing.deadlines import local_text
 from vigil.missing.facts import episode_facts, identity_key, strategy_meetings_by_identity
@@ -137,25 +137,12 @@ def episode_fact(ep: MissingEpisode) -> rules.EpisodeFact | None:
 
 def open_episode(*, actor, ref: str) -> tuple[MissingEpisode | None, Access]:
     """One episode, if the actor may open it; the consultation or the refused attempt is logged."""
-    ep = MissingEpisode.objects.select_related("child", "team", "coordinator").filter(ref=ref).first()
-    if ep is None:
-        return None, Access(False, refused_reason="no such episode")
-    decision = access(actor, ep, record_type="episode", record_id=ref)
+    ep, decision = open_record(actor, MissingEpisode.objects.select_related("child", "team", "coordinator"), ref,
+                               record_type="episode", purpose="episode opened")
     if decision.allowed:
-        _consulted(actor, "episode", ref, "episode opened", decision.justification)
         _consulted(actor, "person", [ep.child.ref, *ep.found_with.order_by("ref").values_list("ref", flat=True)],
                    f"episode {ref} opened: the child, and anyone found with them", decision.justification)
-    elif decision.refused_reason:
-        access_log.record(actor=actor, operation="consultation", record_type="episode", record_ids=ref,
-                          justification="refused: " + decision.refused_reason, outcome="refused",
-                          detail="attempt to open a missing episode")
     return ep, decision
-
-
-def open_child(*, actor, ref: str) -> tuple[Person | None, Access]:
-    from vigil.people.selectors import open_person
-
-    return open_person(actor=actor, ref=ref)
 
 
 def holdings(child: Person, *, moment: dt.datetime, pol: Policy, exclude: MissingEpisode | None = None) -> dict:

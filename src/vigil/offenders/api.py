@@ -9,12 +9,12 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from vigil.accounts.models import Officer
 from vigil.core import access_log, clock
-from vigil.core.api import AS_OF_PARAMETER, IDEMPOTENCY_KEY_PARAMETER, results
+from vigil.core.api import AS_OF_PARAMETER, IDEMPOTENCY_KEY_PARAMETER, opened, results
 from vigil.core.errors import InputError
 from vigil.core.submissions import idempotent
 from vigil.offenders import selectors, services
@@ -91,13 +91,7 @@ def _require(request, perm: str) -> None:
 
 
 def _subject(request, ref: str) -> Subject:
-    subject, decision = selectors.open_subject(actor=request.user, ref=ref)
-    if subject is None:
-        raise NotFound("no such subject")
-    if not decision.allowed:
-        raise PermissionDenied(decision.refused_reason or
-                               "outside your work: open it in the web application with a break-glass reason")
-    return subject
+    return opened(selectors.open_subject(actor=request.user, ref=ref), "subject")
 
 
 def _first_problem(errors: dict) -> str:

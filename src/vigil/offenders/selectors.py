@@ -13,7 +13,7 @@ from django.db.models import Count, Prefetch, Q
 
 from vigil.accounts.models import Officer, Team
 from vigil.core import access_log, policy
-from vigil.core.scope import Access, access, officer_of
+from vigil.core.scope import Access, officer_of, open_record
 from vigil.offenders import status as subject_status
 from vigil.offenders.models import (
     AnnouncementApproval,
@@ -45,35 +45,20 @@ def subjects_for(actor):
 
 def open_subject(*, actor, ref: str) -> tuple[Subject | None, Access]:
     """One subject, if the actor may open it; the consultation (or the refused attempt) is logged."""
-    subject = (Subject.objects.select_related("person", "team", "manager", "team__borough")
-               .filter(ref=ref).first())
-    if subject is None:
-        return None, Access(False, refused_reason="no such subject")
-    decision = access(actor, subject, record_type="subject", record_id=ref)
+    subject, decision = open_record(actor, Subject.objects.select_related("person", "team", "manager",
+                                                                          "team__borough"),
+                                    ref, record_type="subject", purpose="subject record opened")
     if decision.allowed:
-        access_log.record(actor=actor, operation="consultation", record_type="subject", record_ids=ref,
-                          justification=decision.justification, detail="subject record opened")
         access_log.consulted(actor, "person", subject.person.ref, decision.justification,
                              f"the person record of subject {ref}, shown with it")
-        subject.shown_under = decision.justification  # what the page's other contents are shown under
-    elif decision.refused_reason:
-        access_log.record(actor=actor, operation="consultation", record_type="subject", record_ids=ref,
-                          justification="refused: " + decision.refused_reason, outcome="refused",
-                          detail="attempt to open a subject record")
     return subject, decision
 
 
 def escalation_for(*, actor, pk: int) -> tuple[Escalation | None, Access]:
     """One escalation, opened under the same rules as its subject (own work, denial, break-glass)."""
-    e = Escalation.objects.select_related("subject", "owner", "subject__person").filter(pk=pk).first()
-    if e is None:
-        return None, Access(False, refused_reason="no such escalation")
-    decision = access(actor, e.subject, record_type="subject", record_id=e.subject.ref)
-    if decision.allowed or decision.refused_reason:
-        access_log.record(actor=actor, operation="consultation", record_type="subject", record_ids=e.subject.ref,
-                          justification=decision.justification or f"refused: {decision.refused_reason}",
-                          outcome="allowed" if decision.allowed else "refused",
-                          detail=f"escalation {e.kind} opened")
+    e, decision = open_record(actor, Escalation.objects.select_related("subject", "owner", "subject__person"), pk,
+                              lookup="pk", record_type="escalation", purpose="escalation opened",
+                              under=lambda e: (e.subject, "subject", e.subject.ref))
     if decision.allowed:
         log_shown(actor, {}, texts=e.reasons, justification=decision.justification,
                   detail=f"named in the reasons of escalation {e.pk} (subject {e.subject.ref})")

@@ -228,8 +228,8 @@ def _findings(f, rows, judged, book, overdue) -> Iterator[Finding]:
             continue
         items.sort(key=lambda x: x[1].overdue_since)
         reasons = tuple(
-            f"{e.kind} opened on {e.opened_on.isoformat()}: no decision by its deadline; "
-            f"escalated {e.level} rank{'s' if e.level != 1 else ''} up to {f.officers.get(e.owner_id, ('?',))[0]}"
+            f"{e.kind} opened on {e.opened_on.isoformat()}: {e.level} deadline{'s' if e.level != 1 else ''} "
+            f"missed without a decision; now with {' '.join(reversed(f.officers.get(e.owner_id, ('?', ''))))}".strip()
             for e, _ in items)
         first = items[0][0]
         yield Finding("ESCALATION_DECISION_OVERDUE", default_severity("ESCALATION_DECISION_OVERDUE"), "subject",

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from vigil.core import access_log, clock, policy
@@ -30,6 +29,7 @@ from vigil.offenders.forms import (
     VisitForm,
 )
 from vigil.offenders.models import AnnouncementApproval, Assessment, Subject, VisitPlan
+from vigil.web.actions import opened
 from vigil.web.asof import as_of
 
 FIELD_HINTS = {  # where a service's message belongs on the form
@@ -57,14 +57,7 @@ def _refused(request, message: str, status: int = 403):
 
 def _subject(request, ref: str):
     """The subject if the user may open it, else the response to send (404, break-glass, refusal)."""
-    subject, decision = selectors.open_subject(actor=request.user, ref=ref)
-    if subject is None:
-        return None, _refused(request, f"No subject {ref}.", 404)
-    if not decision.allowed:
-        if decision.needs_break_glass:
-            return None, redirect(reverse("people:break_glass") + f"?type=subject&id={ref}")
-        return None, _refused(request, decision.refused_reason)
-    return subject, None
+    return opened(request, selectors.open_subject(actor=request.user, ref=ref), kind="subject", ref=ref)
 
 
 @login_required
@@ -203,13 +196,9 @@ def decide_announcement(request, pk: int):
 @permission_required("vigil.view_subject", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def escalation(request, pk: int):
-    e, decision = selectors.escalation_for(actor=request.user, pk=pk)
-    if e is None:
-        return _refused(request, "No such escalation.", 404)
-    if not decision.allowed:
-        if decision.needs_break_glass:
-            return redirect(reverse("people:break_glass") + f"?type=subject&id={e.subject.ref}")
-        return _refused(request, decision.refused_reason)
+    e, response = opened(request, selectors.escalation_for(actor=request.user, pk=pk), kind="escalation", ref=pk)
+    if response:
+        return response
     officer = officer_of(request.user)
     may_decide = request.user.has_perm("vigil.decide_escalation") and (e.closed_on is None or
                                                                          request.method == "POST")

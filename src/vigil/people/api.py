@@ -4,10 +4,10 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from vigil.core.api import results
+from vigil.core.api import opened, results
 from vigil.people.models import Person
 from vigil.people.selectors import open_person, search_people
 
@@ -55,10 +55,4 @@ def people_search(request):
 @api_view(["GET"])
 def person_detail(request, ref: str):
     _require(request, "vigil.view_person")
-    person, decision = open_person(actor=request.user, ref=ref)
-    if person is None:
-        raise NotFound("no such person")
-    if not decision.allowed:
-        raise PermissionDenied(decision.refused_reason or
-                               "outside your work: open it in the web application with a break-glass reason")
-    return Response(PersonDetail(person).data)
+    return Response(PersonDetail(opened(open_person(actor=request.user, ref=ref), "person")).data)

@@ -26,11 +26,11 @@ class AddressKind(models.TextChoices):
 
 
 class IdentifierType(models.TextChoices):
-    PNC_ID = "pnc_id"
-    NI_NUMBER = "ni_number"
-    PASSPORT = "passport"
-    DRIVING_LICENCE = "driving_licence"
-    OTHER = "other"
+    PNC_ID = "pnc_id", "PNC ID"
+    NI_NUMBER = "ni_number", "National Insurance number"
+    PASSPORT = "passport", "Passport"
+    DRIVING_LICENCE = "driving_licence", "Driving licence"
+    OTHER = "other", "Other"
 
 
 class Identity(models.Model):

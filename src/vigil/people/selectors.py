@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 
 from vigil.core import access_log
 from vigil.core.errors import InputError
-from vigil.core.scope import Access, access
+from vigil.core.scope import Access, open_record
 from vigil.people.models import Person
 
 MAX_RESULTS = 50
@@ -54,15 +54,4 @@ def search_people(*, actor, q: str, break_glass=None) -> tuple[list[Person], int
 
 def open_person(*, actor, ref: str) -> tuple[Person | None, Access]:
     """Open one person record if the actor may; log the consultation or the refused attempt."""
-    person = Person.objects.filter(ref=ref).first()
-    if person is None:
-        return None, Access(False, refused_reason="no such person")
-    decision = access(actor, person, record_type="person", record_id=ref)
-    if decision.allowed:
-        access_log.record(actor=actor, operation="consultation", record_type="person", record_ids=ref,
-                          justification=decision.justification, detail="person record opened")
-    elif decision.refused_reason:
-        access_log.record(actor=actor, operation="consultation", record_type="person", record_ids=ref,
-                          justification="refused: " + decision.refused_reason, outcome="refused",
-                          detail="attempt to open a person record")
-    return person, decision
+    return open_record(actor, Person.objects.all(), ref, record_type="person", purpose="person record opened")

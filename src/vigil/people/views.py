@@ -12,6 +12,7 @@ from vigil.core.models import BreakGlass
 from vigil.core.scope import record_exists
 from vigil.people.forms import BreakGlassForm, SearchForm
 from vigil.people.selectors import open_person, search_people
+from vigil.web.actions import opened
 from vigil.web.registry import person_sections
 
 
@@ -35,17 +36,12 @@ def search(request):
 @login_required
 @permission_required("vigil.view_person", raise_exception=True)
 def person(request, ref: str):
-    p, decision = open_person(actor=request.user, ref=ref)
-    if p is None:
-        return render(request, "web/error.html", {"title": "Not found", "message": f"No person {ref}."}, status=404)
-    if not decision.allowed:
-        if decision.needs_break_glass:
-            return redirect(reverse("people:break_glass") + f"?type=person&id={ref}")
-        return render(request, "web/error.html", {"title": "Access refused", "message": decision.refused_reason},
-                      status=403)
+    p, response = opened(request, open_person(actor=request.user, ref=ref), kind="person", ref=ref)
+    if response:
+        return response
     sections = [s for s in (fn(request, p) for fn in person_sections()) if s]
     return render(request, "people/person.html", {
-        "person": p, "justification": decision.justification, "sections": sections,
+        "person": p, "justification": p.shown_under, "sections": sections,
         "aliases": p.aliases.all(), "addresses": p.addresses.order_by("-valid_from"),
         "phones": p.phones.all(), "vehicles": p.vehicles.all(), "identifiers": p.identifiers.all(),
     })

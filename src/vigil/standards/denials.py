@@ -98,6 +98,6 @@ def people(officer):
     return q
 
 
-@deny(OfficerCase)
+@deny(OfficerCase, reason="a case about yourself is not open to you")
 def my_own_case(officer):
     return Q(officer_id=officer.pk)

@@ -10,6 +10,7 @@ from vigil.accounts.models import Officer
 from vigil.core import access_log
 from vigil.core import policy as core_policy
 from vigil.core.models import AccessLogEntry
+from vigil.core.scope import open_record
 from vigil.crimes.categories import crimes_in_categories
 from vigil.investigations.models import Allocation, current_on, open_on
 from vigil.standards.models import OfficerCase
@@ -78,15 +79,8 @@ def open_cases(*, actor, as_of: dt.date):
 
 def open_case_record(*, actor, ref: str):
     """One case, if the actor may see it; the consultation or the refused attempt is logged."""
-    case = OfficerCase.objects.filter(ref=ref).select_related("officer__team").first()
-    if case is None:
-        return None, False
-    allowed = OfficerCase.objects.filter(pk=case.pk).restrict(actor).exists()
-    access_log.record(actor=actor, operation="consultation", record_type="officer_case", record_ids=ref,
-                      justification="professional-standards case work" if allowed else
-                      "refused: not professional standards, or a case about the viewer",
-                      outcome="allowed" if allowed else "refused", detail="officer case opened")
-    return case, allowed
+    return open_record(actor, OfficerCase.objects.select_related("officer__team"), ref, record_type="officer_case",
+                       purpose="officer case opened", break_glass=False)
 
 
 def refused_attempts_by(officer) -> list:

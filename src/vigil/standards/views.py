@@ -21,6 +21,7 @@ from vigil.standards.selectors import (
     refused_attempts_by,
     still_holding,
 )
+from vigil.web.actions import opened
 from vigil.web.asof import as_of
 from vigil.web.panels import log_entries_shown
 
@@ -65,12 +66,9 @@ def case_new(request):
 @permission_required("vigil.view_standards", raise_exception=True)
 def case(request, ref: str, close_form=None, status=200):
     day = as_of(request)
-    found, allowed = open_case_record(actor=request.user, ref=ref)
-    if found is None:
-        return render(request, "web/error.html", {"title": "Not found", "message": f"No case {ref}."}, status=404)
-    if not allowed:
-        return render(request, "web/error.html", {"title": "Access refused",
-                                                  "message": "A case about yourself is not open to you."}, status=403)
+    found, response = opened(request, open_case_record(actor=request.user, ref=ref), kind="case", ref=ref)
+    if response:
+        return response
     restriction = active_restriction(found.officer, day)
     holding = still_holding({found.officer_id: restriction}, day, policy.current()) if restriction else {}
     held, refused = holding.get(found.officer_id, []), refused_attempts_by(found.officer)
@@ -88,9 +86,9 @@ def case(request, ref: str, close_form=None, status=200):
 @permission_required("vigil.manage_standards", raise_exception=True)
 @require_POST
 def case_close(request, ref: str):
-    found, allowed = open_case_record(actor=request.user, ref=ref)
-    if found is None or not allowed:
-        return render(request, "web/error.html", {"title": "Not found", "message": f"No case {ref}."}, status=404)
+    found, response = opened(request, open_case_record(actor=request.user, ref=ref), kind="case", ref=ref)
+    if response:
+        return response
     form = CloseCaseForm(request.POST)
     if form.is_valid():
         try:

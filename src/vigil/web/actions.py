@@ -2,8 +2,11 @@
 names, and the plain answers for a record that is not there or not open to the person."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from vigil.core.errors import InputError
 
@@ -14,6 +17,20 @@ def not_found(request, what: str):
 
 def refused(request, message: str):
     return render(request, "web/error.html", {"title": "Access refused", "message": message}, status=403)
+
+
+def opened(request, found, *, kind: str, ref: str):
+    """What a page does with ``core.scope.open_record``'s answer: (record, None) when the person may open it;
+    otherwise (None, the response): not found, break-glass first (outside their work), or refused."""
+    record, decision = found
+    if record is None:
+        return None, not_found(request, f"No {kind.replace('_', ' ')} {ref}.")
+    if not decision.allowed:
+        if decision.needs_break_glass:  # for the record whose scope decided (an escalation's subject)
+            kind, ref = decision.under if decision.under[0] else (kind, ref)
+            return None, redirect(reverse("people:break_glass") + "?" + urlencode({"type": kind, "id": ref}))
+        return None, refused(request, decision.refused_reason)
+    return record, None
 
 
 def submitted(request, form, write, *, success, then, field: str | None = None):

@@ -11,9 +11,13 @@ from urllib.parse import quote
 
 from django.apps import apps
 
-_PATHS = {"subject": "/offenders/subjects/{}/", "crime": "/crimes/{}/", "episode": "/missing/episodes/{}/",
-          "person": "/people/{}/", "address": "/missing/address/?key={}",
-          "match": "/missing/matches/{}/"}
+# Where each record type opens, and the permission a role needs to open it there.
+_PAGES = {"subject": ("/offenders/subjects/{}/", "vigil.view_subject"),
+          "crime": ("/crimes/{}/", "vigil.view_crimes"),
+          "episode": ("/missing/episodes/{}/", "vigil.view_missing"),
+          "person": ("/people/{}/", "vigil.view_person"),
+          "address": ("/missing/address/?key={}", "vigil.view_missing"),
+          "match": ("/missing/matches/{}/", "vigil.review_matches")}
 
 # What each record type is called on a page (the API and JSON keep the type codes).
 RECORD_WORDS = {"subject": "subject", "crime": "crime", "episode": "missing episode", "person": "person",
@@ -21,10 +25,13 @@ RECORD_WORDS = {"subject": "subject", "crime": "crime", "episode": "missing epis
                 "officer_case": "standards case", "team": "team"}
 
 
-def record_url(record_type: str, ref: str) -> str:
-    """Where a record opens in the web application ('' when it has no page of its own)."""
-    path = _PATHS.get(record_type)
-    return path.format(quote(str(ref), safe="")) if path else ""
+def record_url(record_type: str, ref: str, viewer=None) -> str:
+    """Where a record opens in the web application: '' when it has no page of its own, or when ``viewer`` (the
+    user a page is for, when given) has no role that opens that page, so a page never offers a refused link."""
+    page = _PAGES.get(record_type)
+    if page is None or (viewer is not None and not viewer.has_perm(page[1])):
+        return ""
+    return page[0].format(quote(str(ref), safe=""))
 
 
 def _people(model: str, refs: set[str], person: str) -> dict[str, str]:

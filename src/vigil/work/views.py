@@ -255,7 +255,7 @@ def task(request, pk: int):
     log_shown(request.user, {t.record_type: [t.record_ref]}, justification="own or team work",
               detail=f"task: {t.title}", texts=[*t.reasons, t.handed_over])
     return render(request, "work/task.html", {
-        "t": t, "name": names.get((t.record_type, t.record_ref), ""), "link": record_url(t.record_type, t.record_ref),
+        "t": t, "name": names.get((t.record_type, t.record_ref), ""), "link": record_url(t.record_type, t.record_ref, viewer=request.user),
         "record_word": RECORD_WORDS.get(t.record_type, t.record_type),
         "events": list(t.events.select_related("officer")), "close_form": close_form, "reassign_form": reassign_form,
         "may_claim": t.status == "open" and t.owner_id is None and officer.team_id == t.team_id,

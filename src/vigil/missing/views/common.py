@@ -3,14 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.shortcuts import redirect
-from django.urls import reverse
-
 from vigil.core import clock
 from vigil.missing.deadlines import FORCE_TZ, end_of_day, local_date
 from vigil.missing.selectors import open_episode
 from vigil.people.selectors import open_person
-from vigil.web.actions import not_found, refused
+from vigil.web.actions import opened
 from vigil.web.asof import as_of
 
 
@@ -29,21 +26,9 @@ def moment_for(day: dt.date) -> dt.datetime:
     return end_of_day(day)
 
 
-def opened_or_response(request, record, decision, *, kind: str, ref: str):
-    """(record, None) if the officer may open it; otherwise (None, the response: not found, break-glass first,
-    or refused)."""
-    if record is None:
-        return None, not_found(request, f"No {kind.replace('_', ' ')} {ref}.")
-    if not decision.allowed:
-        if decision.needs_break_glass:
-            return None, redirect(reverse("people:break_glass") + f"?type={kind}&id={ref}")
-        return None, refused(request, decision.refused_reason)
-    return record, None
-
-
 def episode_or_response(request, ref: str):
-    return opened_or_response(request, *open_episode(actor=request.user, ref=ref), kind="episode", ref=ref)
+    return opened(request, open_episode(actor=request.user, ref=ref), kind="episode", ref=ref)
 
 
 def child_or_response(request, ref: str):
-    return opened_or_response(request, *open_person(actor=request.user, ref=ref), kind="person", ref=ref)
+    return opened(request, open_person(actor=request.user, ref=ref), kind="person", ref=ref)
