@@ -165,14 +165,17 @@ def test_closing_ends_the_allocation_and_frees_the_officer(org, cid, as_of):
     crime = _images(cid)
     alloc = org.user("allocation_manager")
     services.allocate(actor=alloc, crime=crime, officer_ref="O-OCSA", on=dt.date(2024, 8, 14))
-    services.close_crime(actor=alloc, crime=crime, on=as_of)
+    services.close_crime(actor=alloc, crime=crime, on=as_of, outcome="no_suspect", reason=WHY)
     crime.refresh_from_db()
     assert crime.closed_on == as_of and crime.status == "closed"
     assert Allocation.objects.get(crime=crime).end == as_of
     other = inv.crime(cid["teams"]["cid"], "86", reported=as_of)
     assert recommend(other, as_of=as_of).eligible[0].officer.units == 0
     with pytest.raises(InputError, match="already closed"):
-        services.close_crime(actor=alloc, crime=crime, on=as_of)
+        services.close_crime(actor=alloc, crime=crime, on=as_of, outcome="no_suspect", reason=WHY)
+
+
+WHY = "All lines of enquiry completed; no suspect identified."
 
 
 def test_thrive_and_solvability_are_recorded(org, cid, as_of):

@@ -195,3 +195,46 @@ def test_an_allocation_cannot_be_dated_in_the_future(alloc, org, cid):
     with pytest.raises(InputError, match="cannot be dated in the future"):
         services.allocate(actor=org.user("allocation_manager"), crime=crime, officer_ref=cid["pip1"].ref,
                           on=dt.date(2099, 1, 1))
+
+
+def test_closing_is_confirmed_with_an_outcome_and_a_reason_and_can_be_reopened(alloc, org, cid):
+    """One tap no longer closes an investigation for good: a page asks for the outcome and why; a bad answer
+    changes nothing; the closing can be undone with a reason, and both stay in the crime's history."""
+    crime = inv.crime(cid["teams"]["cid"], "46", reported=dt.date(2024, 8, 1), ref="CR-END")
+    inv.allocate(crime, cid["pip1"])
+    page = alloc.get("/crimes/CR-END/?as_of=2024-08-15").content.decode()
+    assert 'href="/crimes/CR-END/close/"' in page and "<form method=\"post\" action=\"/crimes/CR-END/close/\"" not in page
+    confirm = alloc.get("/crimes/CR-END/close/?as_of=2024-08-15").content.decode()
+    assert "<legend>Outcome</legend>" in confirm and "Investigation complete: no suspect identified" in confirm
+    assert "ends the allocation" in confirm
+
+    for bad in ({"outcome": "no_suspect", "reason": "done", "on": "2024-08-15"},           # no real reason
+                {"outcome": "made_up", "reason": "All enquiries complete.", "on": "2024-08-15"},
+                {"outcome": "no_suspect", "reason": "All enquiries complete.", "on": "2024-07-01"}):  # before report
+        resp = alloc.post("/crimes/CR-END/close/", bad)
+        assert resp.status_code == 400 and "There is a problem" in resp.content.decode()
+        crime.refresh_from_db()
+        assert crime.closed_on is None and not crime.closures.exists()
+
+    why = "CCTV reviewed, no suspect identified; victim informed."
+    resp = alloc.post("/crimes/CR-END/close/", {"outcome": "no_suspect", "reason": why, "on": "2024-08-15"})
+    assert resp.status_code == 302
+    crime.refresh_from_db()
+    assert crime.closed_on == dt.date(2024, 8, 15)
+    assert Allocation.objects.get(crime=crime).end == dt.date(2024, 8, 15)
+    shown = alloc.get("/crimes/CR-END/?as_of=2024-08-15").content.decode()
+    assert "Investigation complete: no suspect identified (outcome 18)" in shown and html.escape(why) in shown
+    assert 'href="/crimes/CR-END/reopen/"' in shown
+    assert alloc.post("/crimes/CR-END/close/", {"outcome": "no_suspect", "reason": why, "on": "2024-08-15"}
+                      ).status_code == 400  # closed already: nothing changes
+
+    assert alloc.post("/crimes/CR-END/reopen/", {"reason": "short", "on": "2024-08-16"}).status_code == 400
+    again = "A witness came forward with a registration number."
+    assert alloc.post("/crimes/CR-END/reopen/", {"reason": again, "on": "2024-08-16"}).status_code == 302
+    crime.refresh_from_db()
+    assert crime.closed_on is None
+    closure = crime.closures.get()
+    assert (closure.reopened_on, closure.reopen_reason, closure.reopened_by.ref) == (
+        dt.date(2024, 8, 16), again, org.officers["allocation_manager"].ref)
+    assert "CR-END" in alloc.get("/crimes/?as_of=2024-08-16&scope=force").content.decode()  # back in the queue
+    assert AccessLogEntry.objects.filter(record_id="CR-END", justification="investigation reopened").exists()

@@ -70,7 +70,6 @@ NO_PERSONAL_DATA = {
     "investigations:batch_apply": "POST only: applies a batch allocation (logged as alteration)",
     "investigations:allocate": "POST only: allocates a crime (logged as alteration)",
     "investigations:assess": "POST only: records an assessment (logged as alteration)",
-    "investigations:close": "POST only: closes a crime (logged as alteration)",
     "investigations:policy": "the required-level matrix: policy, no personal data",
     "standards:case_close": "POST only: closes a case (logged as alteration)",
     "api-crime-allocate": "POST only: allocates a crime (logged as alteration)",
@@ -88,10 +87,10 @@ NO_PERSONAL_DATA = {
 }
 
 # Record routes no page links to (the API's), or only some records' pages do (the grading form links from an
-# ungraded episode only): each is tried with a reference of its kind, one the persona has opened first.
+# ungraded episode only; the reopening form from a closed crime only): each is tried with a reference of its kind, one the persona has opened first.
 TRIED_ROUTES = {"api-person": "person", "api-offenders-subject": "subject", "api-crime": "crime",
                 "api-crime-recommendation": "crime", "api-missing-episode": "episode", "missing:grade": "episode",
-                "missing:return": "episode"}
+                "missing:return": "episode", "investigations:reopen": "crime"}
 
 # Links the walk does not follow: they change the session or sign out.
 # In the admin site, one page of each kind: no sorted, filtered or history variants.

@@ -7,6 +7,7 @@ from django import forms
 
 from vigil.core import words
 from vigil.investigations.flags import ENGAGEMENT, SOLVABILITY_FACTORS, THRIVE_GRADES
+from vigil.investigations.models import Outcome
 
 GRADES = [("", "— choose —")] + [(g, g.capitalize()) for g in THRIVE_GRADES]
 
@@ -30,6 +31,21 @@ class AllocateForm(forms.Form):
             ("Not eligible", [(c.officer.ref, f"{c.officer.name} ({c.officer.ref}) — {words.plain(c.reasons[0])}")
                               for c in ineligible]),
         ]
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(label="Outcome", choices=Outcome.choices, widget=forms.RadioSelect,
+                                help_text="How the investigation ended (the Home Office outcome framework).")
+    reason = forms.CharField(label="Why it closes", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+                             help_text="What was done and why nothing more will be. It is kept with the crime.")
+    on = forms.DateField(label="Closed on", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label="Why it reopens", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+                             help_text="New evidence, a review's finding or a closure in error. It is kept with the "
+                                       "crime.")
+    on = forms.DateField(label="Reopened on", widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class AssessForm(forms.Form):

@@ -154,6 +154,52 @@ class Allocation(models.Model):
         return self.override_by_id is not None
 
 
+class Outcome(models.TextChoices):
+    """How an investigation ended: the Home Office crime outcome framework, in the words a person uses."""
+    CHARGED = "charged", "Charged or summonsed (outcome 1)"
+    CAUTION = "caution", "Caution (outcomes 2 and 3)"
+    TAKEN_INTO_CONSIDERATION = "taken_into_consideration", "Taken into consideration (outcome 4)"
+    OFFENDER_DIED = "offender_died", "The offender died (outcome 5)"
+    PENALTY_NOTICE = "penalty_notice", "Penalty notice for disorder (outcome 6)"
+    COMMUNITY_RESOLUTION = "community_resolution", "Community resolution (outcome 8)"
+    NOT_IN_PUBLIC_INTEREST = "not_in_public_interest", "Prosecution not in the public interest (outcomes 9 and 10)"
+    PROSECUTION_PREVENTED = "prosecution_prevented", "Prosecution prevented (outcomes 11 to 13)"
+    VICTIM_DOES_NOT_SUPPORT = "victim_does_not_support", \
+        "Evidential difficulties: the victim does not support action (outcomes 14 and 16)"
+    EVIDENTIAL_DIFFICULTIES = "evidential_difficulties", \
+        "Evidential difficulties: suspect identified, the victim supports action (outcome 15)"
+    NO_SUSPECT = "no_suspect", "Investigation complete: no suspect identified (outcome 18)"
+    ANOTHER_BODY = "another_body", "Further action by another body or agency (outcome 20)"
+    NOT_IN_PUBLIC_INTEREST_TO_INVESTIGATE = "not_in_public_interest_to_investigate", \
+        "Further investigation not in the public interest (outcome 21)"
+    DIVERSION = "diversion", "Diversionary, educational or intervention activity (outcome 22)"
+
+
+class Closure(models.Model):
+    """An investigation closed: on which day, with which outcome, why and by whom; and, if it was reopened, when,
+    why and by whom. ``Crime.closed_on`` is where the crime stands now; its closures are how it got there."""
+
+    crime = models.ForeignKey(Crime, on_delete=models.CASCADE, related_name="closures")
+    closed_on = models.DateField()
+    outcome = models.CharField(max_length=40, choices=Outcome.choices)
+    reason = models.TextField()
+    closed_by = models.ForeignKey("accounts.Officer", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    recorded_at = models.DateTimeField()
+    reopened_on = models.DateField(null=True, blank=True)
+    reopen_reason = models.TextField(blank=True)
+    reopened_by = models.ForeignKey("accounts.Officer", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["crime"], condition=Q(reopened_on__isnull=True),
+                                               name="one_standing_closure")]
+
+    def __str__(self) -> str:
+        return f"{self.crime_id} closed {self.closed_on} ({self.outcome})"
+
+
 def current_on(as_of, prefix: str = "") -> Q:
     """Allocations in force on ``as_of``."""
     return Q(**{f"{prefix}start__lte": as_of}) & (Q(**{f"{prefix}end__isnull": True})

@@ -14,7 +14,7 @@ from vigil.core import policy as core_policy
 from vigil.core.errors import AccessDenied, InputError
 from vigil.investigations.batch import optimise
 from vigil.investigations.flags import ENGAGEMENT, SOLVABILITY_FACTORS, THRIVE_GRADES
-from vigil.investigations.models import Allocation, BatchRun, Crime
+from vigil.investigations.models import Allocation, BatchRun, Closure, Crime, Outcome
 from vigil.investigations.queries import reweigh_open_allocations
 from vigil.investigations.rules import CrimeRules, check_one
 from vigil.investigations.selectors import (
@@ -162,12 +162,18 @@ def allocate(*, actor, crime: Crime, officer_ref: str, on: dt.date, rationale: s
 
 
 @_atomic_logging_refusals
-def close_crime(*, actor, crime: Crime, on: dt.date) -> Crime:
+def close_crime(*, actor, crime: Crime, on: dt.date, outcome: str, reason: str) -> Crime:
+    """Close an investigation with its outcome and the reason, ending its allocation that day. It can be
+    reopened (``reopen_crime``), with a reason; both stay in its history."""
     crime = _mine(actor, crime)
     if crime.closed_on:
         raise InputError(f"{crime.ref} is already closed")
     if on < crime.reported:
         raise InputError("a crime cannot be closed before it was reported")
+    if outcome not in Outcome.values:
+        raise InputError(f"outcome: {outcome!r} is not an outcome of the Home Office framework")
+    if len(reason.strip()) < MIN_RATIONALE:
+        raise InputError(f"reason: say why the investigation closes (at least {MIN_RATIONALE} characters)")
     current = Allocation.objects.select_for_update().filter(crime=crime, end__isnull=True).first()
     if current is not None:
         if current.start > on:
@@ -176,10 +182,37 @@ def close_crime(*, actor, crime: Crime, on: dt.date) -> Crime:
         current.save(update_fields=["end"])
     crime.closed_on = on
     crime.save(update_fields=["closed_on"])
+    Closure.objects.create(crime=crime, closed_on=on, outcome=outcome, reason=reason.strip(),
+                           closed_by=_officer(actor), recorded_at=clock.now())
     access_log.record(actor=actor, operation="alteration", record_type="crime", record_ids=crime.ref,
-                      justification="investigation closed", detail=f"closed on {on}")
+                      justification="investigation closed", detail=f"closed on {on}: {outcome}")
     _rejudge(actor, Crime.objects.filter(pk=crime.pk), f"the closing of the investigation on {clock.day_said(on)}")
     return crime
+
+
+@_atomic_logging_refusals
+def reopen_crime(*, actor, crime: Crime, on: dt.date, reason: str) -> Crime:
+    """Reopen a closed investigation, saying why (new evidence, a review, a closure in error). It goes back to
+    the queue unallocated, and is judged again at once."""
+    crime = _mine(actor, crime)
+    if not crime.closed_on:
+        raise InputError(f"{crime.ref} is open")
+    if on < crime.closed_on:
+        raise InputError(f"a crime cannot be reopened before it closed ({clock.day_said(crime.closed_on)})")
+    if len(reason.strip()) < MIN_RATIONALE:
+        raise InputError(f"reason: say why the investigation reopens (at least {MIN_RATIONALE} characters)")
+    Closure.objects.filter(crime=crime, reopened_on__isnull=True).update(
+        reopened_on=on, reopen_reason=reason.strip(), reopened_by=_officer(actor))
+    crime.closed_on = None
+    crime.save(update_fields=["closed_on"])
+    access_log.record(actor=actor, operation="alteration", record_type="crime", record_ids=crime.ref,
+                      justification="investigation reopened", detail=f"reopened on {on}")
+    _rejudge(actor, Crime.objects.filter(pk=crime.pk), f"the reopening of the investigation on {clock.day_said(on)}")
+    return crime
+
+
+def _officer(actor):
+    return None if isinstance(actor, str) else getattr(actor, "officer", None)
 
 
 @_atomic_logging_refusals

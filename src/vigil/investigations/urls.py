@@ -16,4 +16,5 @@ urlpatterns = [
     path("<str:ref>/allocate/", views.allocate, name="allocate"),
     path("<str:ref>/assess/", views.assess, name="assess"),
     path("<str:ref>/close/", views.close, name="close"),
+    path("<str:ref>/reopen/", views.reopen, name="reopen"),
 ]

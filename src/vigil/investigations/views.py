@@ -20,7 +20,7 @@ from vigil.crimes import offences
 from vigil.investigations import jobs as investigation_jobs
 from vigil.investigations import services
 from vigil.investigations.flags import FLAG_LABELS, SOLVABILITY_FACTORS
-from vigil.investigations.forms import AllocateForm, AssessForm, BatchForm, MatrixForm
+from vigil.investigations.forms import AllocateForm, AssessForm, BatchForm, CloseForm, MatrixForm, ReopenForm
 from vigil.investigations.models import BatchRun, Crime
 from vigil.investigations.recommendation import recommend
 from vigil.investigations.rules import CrimeRules
@@ -33,7 +33,7 @@ from vigil.investigations.selectors import (
     queue,
 )
 from vigil.investigations.workload import below_required_level, workload
-from vigil.web.actions import opened
+from vigil.web.actions import opened, submitted
 from vigil.web.asof import as_of
 from vigil.web.shown import log_shown
 
@@ -119,6 +119,7 @@ def _crime_page(request, crime, *, allocate_form=None, assess_form=None, status=
         "allocate_form": allocate_form, "assess_form": assess_form,
         "can_allocate": rec is not None, "can_assess": request.user.has_perm("vigil.assess_crimes"),
         "may_override": services.may_override(request.user),
+        "closures": crime.closures.select_related("closed_by", "reopened_by"),
     }, status=status)
 
 
@@ -190,18 +191,39 @@ def assess(request, ref: str):
 
 @login_required
 @permission_required("vigil.assess_crimes", raise_exception=True)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def close(request, ref: str):
-    crime, refusal = _crime_or_refusal(request, ref, "crime opened to close it")
+    """Closing an investigation is asked for first: its outcome and why, on a page of its own."""
+    return _close_or_reopen(request, ref, closing=True)
+
+
+@login_required
+@permission_required("vigil.assess_crimes", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def reopen(request, ref: str):
+    """A closed investigation reopens with a reason; it goes back to the queue."""
+    return _close_or_reopen(request, ref, closing=False)
+
+
+def _close_or_reopen(request, ref: str, *, closing: bool):
+    crime, refusal = _crime_or_refusal(request, ref, "crime opened to close it" if closing else
+                                       "crime opened to reopen it")
     if refusal:
         return refusal
-    try:
-        services.close_crime(actor=request.user, crime=crime, on=as_of(request))
-    except InputError as exc:
-        return render(request, "web/error.html", {"title": "That could not be done", "message": str(exc)},
-                      status=400)
-    messages.success(request, f"{crime.ref} closed.")
-    return redirect("investigations:crime", ref=crime.ref)
+    form = (CloseForm if closing else ReopenForm)(request.POST if request.method == "POST" else None,
+                                                  initial={"on": as_of(request)})
+    write = services.close_crime if closing else services.reopen_crime
+    done = submitted(request, form, lambda d: write(actor=request.user, crime=crime, **d),
+                     success=f"{crime.ref} {'closed' if closing else 'reopened'}.",
+                     then=("investigations:crime", crime.ref))
+    if done:
+        return done
+    current = current_allocations([crime.pk], as_of(request)).get(crime.pk)
+    return render(request, "investigations/close.html", {
+        "crime": crime, "form": form, "closing": closing, "current": current,
+        "offence": crime.offence, "standing": crime.closures.filter(reopened_on__isnull=True)
+        .select_related("closed_by").first(),
+    }, status=400 if form.errors else 200)
 
 
 @login_required
