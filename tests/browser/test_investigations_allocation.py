@@ -39,9 +39,9 @@ def test_a_student_officer_is_refused_an_indecent_images_crime_and_a_supervisor_
     sign_in(page, org.user("allocation_manager"))
     page.get_by_role("link", name="Crime queue").click()
     page.get_by_role("link", name="CR-IIOC", exact=True).click()
-    assert page.get_by_test_id("requirement").inner_text().startswith("PIP2 + online_csa")
+    assert page.get_by_test_id("requirement").inner_text().startswith("PIP2 + online child sexual abuse")
     page.get_by_text("Not eligible (").click()
-    assert page.get_by_text("student officer: not eligible for a crime flagged child_victim").first.is_visible()
+    assert page.get_by_text("student officer: not eligible for a crime flagged child victim").first.is_visible()
 
     page.get_by_label("Officer").select_option("O-STU")
     page.get_by_role("button", name="Allocate").click()
@@ -68,7 +68,7 @@ def test_running_a_batch_allocation(page, org, cid, today):
     assert page.get_by_test_id("queue-count").inner_text() == "5"
     page.get_by_role("link", name="Recommend for CR-B-IIOC").click()  # the panel loads into the queue page
     panel = page.get_by_test_id("recommendation-panel")
-    assert "requires PIP2 + online_csa" in panel.inner_text()
+    assert "requires PIP2 + online child sexual abuse" in panel.inner_text()
     assert panel.get_by_role("button", name="Allocate to DC Ola Online").is_visible()
     assert page.url.endswith("/crimes/")
     page.get_by_label("Queue to allocate").select_option(label="My team (Central West CID)")

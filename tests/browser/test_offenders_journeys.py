@@ -65,7 +65,7 @@ def test_decide_the_seeds_s96b_escalation(page, org, seed_case):
     assert panel.get_by_text("s.96B warrant consideration: S1").is_visible()
     panel.get_by_role("link", name="s.96B warrant consideration: S1").click()
     assert page.get_by_role("heading", name="s.96B warrant consideration").is_visible()
-    assert page.get_by_text("2 failed home attempts since the last successful visit on 2017-03-02").is_visible()
+    assert page.get_by_text("2 failed home attempts since the last successful visit on 2 Mar 2017").is_visible()
     page.get_by_label("Apply for a s.96B warrant to enter and search").check()
     page.get_by_label("Further attempts at varied times").check()
     page.get_by_label("Rationale", exact=True).fill("No successful visit since 2017 and two failed attempts: a warrant is "

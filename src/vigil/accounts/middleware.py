@@ -1,6 +1,8 @@
 """Session rules: 30-minute idle and 10-hour absolute lifetimes; MFA before anything else; request.officer."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
@@ -27,11 +29,16 @@ class SessionLifetimeMiddleware:
             expired = (now - seen > settings.VIGIL_SESSION_IDLE_SECONDS
                        or now - started > settings.VIGIL_SESSION_ABSOLUTE_SECONDS)
             if expired:
+                who = request.user.pk
                 logout(request)
                 if request.path.startswith("/api/"):
                     from django.http import JsonResponse
                     return JsonResponse({"detail": "session expired"}, status=401)
-                return redirect(f"{reverse('login')}?expired=1")
+                # A form sent after the session ended keeps its answers for this person, on this page, and they
+                # come back to it after signing in again (web/kept.py).
+                from vigil.web import kept
+                back = kept.form_page(request) if kept.keep(request, who) else request.path
+                return redirect(f"{reverse('login')}?{urlencode({'expired': 1, 'next': back})}")
             request.session["vigil_last_seen"] = now
         return self.get_response(request)
 

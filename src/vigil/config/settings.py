@@ -147,7 +147,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "vigil.web.context.shell",
             ],
-            "builtins": ["vigil.web.templatetags.submission", "vigil.web.templatetags.words"],
+            "builtins": ["vigil.web.templatetags.submission", "vigil.web.templatetags.words",
+                         "vigil.web.templatetags.kept"],
         },
     },
 ]
@@ -183,6 +184,7 @@ SESSION_COOKIE_AGE = VIGIL_SESSION_ABSOLUTE_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "vigil.web.views.csrf_failure"  # the answers are kept (web/kept.py)
 CSRF_COOKIE_SAMESITE = "Strict"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from vigil.core import jobs
+from vigil.web import kept
 from vigil.web.actions import not_found
 from vigil.web.asof import as_of
 from vigil.web.registry import panels
@@ -24,6 +25,18 @@ def home(request):
         if ctx is not None:
             boxes.append({"template": p.template, "ctx": ctx, "name": p.name})
     return render(request, "web/home.html", {"boxes": boxes})
+
+
+def csrf_failure(request, reason: str = ""):
+    """A form whose CSRF check failed (left open in another tab past its session, or the session ended): nothing
+    is done. The person who typed it goes back to the form with their answers kept (web/kept.py); anyone else is
+    told plainly, never shown Django's bare page."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and kept.keep(request, user.pk):
+        return redirect(kept.form_page(request))
+    return render(request, "web/error.html", {
+        "title": "This form had expired",
+        "message": "Nothing was sent. Open the page again, sign in if asked, and send the form again."}, status=403)
 
 
 @require_GET

@@ -2,6 +2,20 @@
 document.addEventListener("DOMContentLoaded", () => {
   const summary = document.querySelector("[data-autofocus]");
   if (summary) summary.focus();
+  // Answers typed before a session ended (web/kept.py): put back in the page's form, never sent by themselves.
+  const kept = document.getElementById("kept-answers");
+  if (kept) {
+    const answers = JSON.parse(kept.textContent);
+    for (const [name, values] of Object.entries(answers)) {
+      for (const field of document.querySelectorAll("main form [name]")) {
+        if (field.name !== name || field.type === "hidden") continue;
+        if (field.type === "checkbox" || field.type === "radio") field.checked = values.includes(field.value);
+        else if (field.tagName === "SELECT" && field.multiple) {
+          for (const option of field.options) option.selected = values.includes(option.value);
+        } else field.value = values[0];
+      }
+    }
+  }
   document.body.addEventListener("htmx:configRequest", (e) => {
     const token = document.querySelector("input[name=csrfmiddlewaretoken]");
     if (token) e.detail.headers["X-CSRFToken"] = token.value;
