@@ -57,7 +57,7 @@ def test_record_a_return_with_screening_on_a_tablet(tablet_page, org):
     page.get_by_label("Returned (found) at").fill(ago(1))
     page.get_by_label("Found at: address line 1").fill("Flat 2, 9 Wharf Rd")
     page.get_by_label("Found at: postcode").fill("xs14qt")
-    page.get_by_label("Found with (person ids)").fill("P21")
+    page.get_by_label("Found with", exact=True).fill("P21")
     page.get_by_label("Condition").fill("Tired, phone with unknown numbers")
     page.get_by_role("button", name="Record the return").click()
     assert page.get_by_role("heading", name="Exploitation screening").is_visible()

@@ -32,3 +32,23 @@ def test_a_restricted_officer_is_refused_a_case_page_and_professional_standards_
     assert page.get_by_test_id("restricted").inner_text().startswith("1 of ")
     refused = page.get_by_test_id("refused").inner_text()
     assert "crime CR-RAPE" in refused and "restricted" in refused
+
+
+def test_a_case_is_opened_by_choosing_the_officer_from_the_picker(page, org):
+    """No typed ids: professional standards type part of a name and choose the officer from the list."""
+    from playwright.sync_api import expect
+
+    from vigil.standards.models import OfficerCase
+
+    sign_in(page, org.user("professional_standards"))
+    page.goto("/standards/cases/new/")
+    page.get_by_label("Officer", exact=True).press_sequentially("Investig", delay=30)
+    choice = page.get_by_role("button", name=f"DC Investigator ({org.officers['investigator'].ref})")
+    expect(choice).to_be_visible()
+    choice.click()
+    expect(page.get_by_label("Officer", exact=True)).to_have_value(org.officers["investigator"].ref)
+    page.get_by_label("Category").select_option("vawg")
+    page.get_by_label("Opened on").fill("2024-08-01")
+    page.get_by_role("button", name="Open the case").click()
+    expect(page.get_by_text("opened.")).to_be_visible()
+    assert OfficerCase.objects.get().officer == org.officers["investigator"]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", web_views.home, name="home"),
     path("health/", web_views.health, name="health"),
     path("jobs/<uuid:job_id>/", web_views.job, name="job"),
+    path("pick/<str:kind>/", web_views.pick, name="pick"),
     path("", include("vigil.accounts.urls")),
     path("people/", include("vigil.people.urls")),
     # The auditor's menu: the access log and break-glass review (core) and the export (the interchange).

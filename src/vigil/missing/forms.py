@@ -7,6 +7,7 @@ from django import forms
 from vigil.core import clock
 from vigil.missing.models import RiskGrade, Stage
 from vigil.missing.rules import INDICATORS
+from vigil.web.pickers import PickerInput
 
 WHEN_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -33,9 +34,10 @@ def _text(label: str, hint: str = "", required: bool = False, rows: int = 3, max
 
 
 class ReportForm(forms.Form):
-    child = forms.CharField(label="Child's person id", required=False, max_length=64,
-                            help_text="The id of the child's record (find it under People). Leave empty to create a "
-                                      "new record from the names below.")
+    child = forms.CharField(label="The child's record", required=False, max_length=64,
+                            widget=PickerInput("people"),
+                            help_text="Start typing the child's name or reference and choose them. Leave empty to "
+                                      "create a new record from the names below.")
     given_names = forms.CharField(label="Given names (new record)", required=False, max_length=200)
     surname = forms.CharField(label="Surname (new record)", required=False, max_length=200)
     date_of_birth = forms.DateField(label="Date of birth (new record)", required=False,
@@ -50,7 +52,7 @@ class ReportForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("child") and not ((data.get("given_names") or "").strip() or (data.get("surname") or "").strip()):
-            self.add_error("child", "give the child's person id, or a given name or surname for a new record "
+            self.add_error("child", "choose the child's record, or give a given name or surname for a new record "
                                     "(one is enough when the other is not known)")
         dob = data.get("date_of_birth")
         if dob and dob > clock.today():
@@ -103,8 +105,10 @@ class ReturnForm(forms.Form):
     line2 = forms.CharField(label="Found at: address line 2", required=False, max_length=200)
     town = forms.CharField(label="Found at: town", required=False, max_length=100)
     postcode = forms.CharField(label="Found at: postcode", required=False, max_length=10)
-    found_with = forms.CharField(label="Found with (person ids)", required=False, max_length=500,
-                                 help_text="Ids of the people the child was found with, separated by commas")
+    found_with = forms.CharField(label="Found with", required=False, max_length=500,
+                                 widget=PickerInput("people", several=True),
+                                 help_text="Start typing the name of each person the child was found with, and "
+                                           "choose them (their references, separated by commas)")
     condition = _text("Condition", "The child's condition when found")
 
 

@@ -1,10 +1,11 @@
 from django import forms
 
 from vigil.standards.models import CaseCategory
+from vigil.web.pickers import OfficerField
 
 
 class OpenCaseForm(forms.Form):
-    officer = forms.CharField(label="Officer's id", max_length=64, help_text="For example O00123.")
+    officer = OfficerField(label="Officer", help_text="Start typing their name or number, and choose them.")
     category = forms.ChoiceField(label="Category", choices=[("", "— choose —"), *CaseCategory.choices],
                                  help_text="Domestic abuse, VAWG and sexual misconduct restrict the officer at once.")
     opened = forms.DateField(label="Opened on", widget=forms.DateInput(attrs={"type": "date"}))

@@ -7,7 +7,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from vigil.core import jobs
-from vigil.web import kept
+from vigil.core.errors import InputError
+from vigil.web import kept, pickers
 from vigil.web.actions import not_found
 from vigil.web.asof import as_of
 from vigil.web.registry import panels
@@ -37,6 +38,25 @@ def csrf_failure(request, reason: str = ""):
     return render(request, "web/error.html", {
         "title": "This form had expired",
         "message": "Nothing was sent. Open the page again, sign in if asked, and send the form again."}, status=403)
+
+
+@login_required
+@require_GET
+def pick(request, kind: str):
+    """The find-as-you-type list of a picker (web/pickers.py): officers or people matching what was typed."""
+    if kind not in pickers.PICKERS or (kind == "people" and not request.user.has_perm("vigil.search_people")):
+        return not_found(request, "There is no such list.")
+    typed = request.GET.get(request.GET.get("field", "q"), "")[:100]
+    several = bool(request.GET.get("several"))
+    q = typed.split(",")[-1].strip() if several else typed.strip()
+    try:
+        found = pickers.PICKERS[kind](request.user, q)
+    except InputError:
+        found = []
+    choices, outside = found if isinstance(found, tuple) else (found, 0)
+    return render(request, "web/picker_options.html", {
+        "choices": choices, "outside": outside, "asked": len(q) >= 2, "several": several,
+        "target": request.GET.get("target", "")[:80]})
 
 
 @require_GET

@@ -16,6 +16,21 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     }
   }
+  // A picker's choice (web/pickers.py) goes in its box: the reference, or one more reference after a comma.
+  document.body.addEventListener("click", (e) => {
+    const choice = e.target.closest("[data-pick]");
+    if (!choice) return;
+    const box = document.getElementById(choice.dataset.pickFor);
+    if (!box) return;
+    if (choice.hasAttribute("data-pick-several")) {
+      const refs = box.value.split(",").map((r) => r.trim()).filter(Boolean);
+      refs.pop();  // what was being typed
+      if (!refs.includes(choice.dataset.pick)) refs.push(choice.dataset.pick);
+      box.value = refs.join(", ");
+    } else box.value = choice.dataset.pick;
+    choice.closest(".picker-options").replaceChildren();
+    box.focus();
+  });
   document.body.addEventListener("htmx:configRequest", (e) => {
     const token = document.querySelector("input[name=csrfmiddlewaretoken]");
     if (token) e.detail.headers["X-CSRFToken"] = token.value;
