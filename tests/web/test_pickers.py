@@ -66,3 +66,19 @@ def test_a_standards_case_is_opened_by_the_officers_name(login, org):
                                                  "opened": "2024-08-01", "summary": "Reported by a colleague"})
     assert resp.status_code == 302
     assert OfficerCase.objects.get().officer == org.officers["investigator"]
+
+
+def test_the_auditor_finds_a_record_by_name(login, org):
+    """An auditor who types a name is shown the records so named, to choose from, not told nobody looked."""
+    jade = factories.person("P-JADE", given="Jade", surname="Rivers", team=org.teams["mp"])
+    factories.person("P-JON", given="Jon", surname="Rivers", team=org.teams["om2"])
+    client = login(org.user("offender_manager"))
+    client.get(f"/people/{jade.ref}/")  # someone looks (or is refused)
+    auditor = login(org.user("auditor"))
+    page = auditor.get("/audit/", {"type": "person", "id": "Rivers"}).content.decode()
+    assert "Jade Rivers (P-JADE)" in page and "Jon Rivers (P-JON)" in page
+    assert 'href="?type=person&amp;id=P-JADE"' in page
+    assert AccessLogEntry.objects.filter(actor=org.user("auditor").username, record_type="person",
+                                         record_id="P-JADE", detail__startswith="access-log page: records named").exists()
+    one = auditor.get("/audit/", {"type": "person", "id": "P-JADE"}).content.decode()
+    assert "Records named" not in one and "P-JADE" in one

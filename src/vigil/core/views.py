@@ -34,8 +34,42 @@ def index(request):
     refused = list(AccessLogEntry.objects.filter(outcome="refused").order_by("-id")[:50])
     from vigil.web.panels import log_entries_shown
     log_entries_shown(request.user, [*(entries or []), *refused], "access-log page")
+    named = _named(request.user, record_type, record_id) if record_id and not entries else []
     return render(request, "audit/index.html", {"entries": entries, "record_type": record_type,
-                                                "record_id": record_id, "actor": actor, "refused": refused})
+                                                "record_id": record_id, "actor": actor, "refused": refused,
+                                                "named": named})
+
+
+# What the auditor may type instead of a reference: a name. (model, field holding the name, its reference field)
+_NAMED = {"person": ("people.Person", ("given_names", "surname", "aliases__given_names", "aliases__surname")),
+          "subject": ("offenders.Subject", ("person__given_names", "person__surname")),
+          "episode": ("missing.MissingEpisode", ("child__given_names", "child__surname")),
+          "officer": ("accounts.Officer", ("name",))}
+
+
+def _named(user, record_type: str, typed: str) -> list[tuple[str, str]]:
+    """The records of ``record_type`` whose name matches what the auditor typed, when it is not a reference: the
+    force's, not only the auditor's work (their task is every record), and logged as the search it is."""
+    from django.apps import apps
+    from django.db.models import Q
+
+    from vigil.web.names import names_of
+
+    if record_type not in _NAMED or len(typed) < 2:
+        return []
+    model_label, fields = _NAMED[record_type]
+    model = apps.get_model(model_label)
+    if model.objects.filter(ref=typed).exists():
+        return []
+    cond = Q()
+    for word in typed.split():
+        cond &= Q(*(Q(**{f"{f}__icontains": word}) for f in fields), _connector=Q.OR)
+    refs = list(model.objects.filter(cond).order_by("ref").values_list("ref", flat=True).distinct()[:25])
+    access_log.record(actor=user, operation="consultation", record_type=record_type, record_ids=refs,
+                      justification="lawfulness check / self-monitoring (s.62(4))",
+                      detail=f"access-log page: records named like {typed[:40]!r}")
+    names = names_of({record_type: refs})
+    return [(ref, names.get((record_type, ref), "")) for ref in refs]
 
 
 @login_required

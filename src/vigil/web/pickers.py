@@ -51,7 +51,14 @@ def people(actor, q: str) -> tuple[list[Choice], int]:
     return [Choice(p.ref, f"{p.display_name} ({p.ref}) · {p.date_of_birth_text}") for p in found[:SHOWN]], outside
 
 
-PICKERS = {"officers": officers, "people": people}
+# kind → (what finds them, the permissions any one of which lets a role use the picker)
+PICKERS = {"officers": (officers, ("vigil.manage_standards", "vigil.allocate_crimes", "vigil.view_audit",
+                                   "vigil.administer")),
+           "people": (people, ("vigil.search_people",))}
+
+
+def may_pick(user, kind: str) -> bool:
+    return kind in PICKERS and any(user.has_perm(p) for p in PICKERS[kind][1])
 
 
 class PickerInput(forms.TextInput):

@@ -44,13 +44,13 @@ def csrf_failure(request, reason: str = ""):
 @require_GET
 def pick(request, kind: str):
     """The find-as-you-type list of a picker (web/pickers.py): officers or people matching what was typed."""
-    if kind not in pickers.PICKERS or (kind == "people" and not request.user.has_perm("vigil.search_people")):
-        return not_found(request, "There is no such list.")
+    if not pickers.may_pick(request.user, kind):
+        return not_found(request, "There is no such list for you.")
     typed = request.GET.get(request.GET.get("field", "q"), "")[:100]
     several = bool(request.GET.get("several"))
     q = typed.split(",")[-1].strip() if several else typed.strip()
     try:
-        found = pickers.PICKERS[kind](request.user, q)
+        found = pickers.PICKERS[kind][0](request.user, q)
     except InputError:
         found = []
     choices, outside = found if isinstance(found, tuple) else (found, 0)
