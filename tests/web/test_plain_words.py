@@ -1,11 +1,11 @@
-"""Plain English on pages (core/words.py): a code becomes its label, a sentence's codes and ISO dates become what
+"""Plain English on pages (web/words.py): a code becomes its label, a sentence's codes and ISO dates become what
 a person reads, an unknown code stays visible (so the page crawl finds it), and what a page already escaped is not
 escaped twice."""
 from __future__ import annotations
 
 from django.template import Context, Template
 
-from vigil.core import words
+from vigil.web import words
 
 
 def test_a_code_is_its_label_from_the_catalogue_or_its_choices():

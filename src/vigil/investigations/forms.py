@@ -5,9 +5,9 @@ import json
 
 from django import forms
 
-from vigil.core import words
 from vigil.investigations.flags import ENGAGEMENT, SOLVABILITY_FACTORS, THRIVE_GRADES
 from vigil.investigations.models import Outcome
+from vigil.web import words
 
 GRADES = [("", "— choose —")] + [(g, g.capitalize()) for g in THRIVE_GRADES]
 

@@ -1,5 +1,5 @@
 """``{{ value|plain }}``: a code, or a sentence with codes and ISO dates in it, as a person reads it
-(``core/words.plain``: alert codes from the one catalogue, enums from their choices);
+(``web/words.plain``: alert codes from the one catalogue, enums from their choices);
 ``{% record_url type ref as url %}``: where the record opens for the person looking, '' if nowhere
 (``web/names.record_url``).
 Builtins: every template can use them without ``{% load %}``."""
@@ -9,7 +9,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeData, mark_safe
 
-from vigil.core import words
+from vigil.web import words
 from vigil.web.names import record_url as _record_url
 
 register = template.Library()
