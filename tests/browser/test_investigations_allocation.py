@@ -46,7 +46,7 @@ def test_a_student_officer_is_refused_an_indecent_images_crime_and_a_supervisor_
     page.get_by_label("Officer").select_option("O-STU")
     page.get_by_role("button", name="Allocate").click()
     assert page.get_by_text("There is a problem").is_visible()
-    assert page.locator("#id_rationale-error").inner_text().count("PC Sam Student is not eligible") == 1
+    assert page.locator("#id_rationale_error").inner_text().count("PC Sam Student is not eligible") == 1
     assert not Allocation.objects.filter(crime=crime).exists()
 
     page.get_by_label("Officer").select_option("O-STU")

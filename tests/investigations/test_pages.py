@@ -96,7 +96,7 @@ def test_assessment_form_errors_are_shown_next_to_the_field(login, org, cid):
     client = login(org.user("investigator"))
     resp = client.post("/crimes/CR-A/assess/", {"threat": "", "harm": "low", "risk": "low"})
     assert resp.status_code == 400
-    assert 'id="id_threat-error"' in resp.content.decode()
+    assert 'id="id_threat_error"' in resp.content.decode()
 
 
 def test_workload_chart_data_highlights_those_over_capacity(login, org, cid, django_assert_max_num_queries):

@@ -158,7 +158,7 @@ def test_the_page_lists_restricted_officers_still_holding_covered_crimes(login, 
 def test_the_case_form_reports_problems_next_to_the_field(login, org):
     client = login(org.user("professional_standards"))
     resp = client.post("/standards/cases/new/", {"officer": "O-NOBODY", "category": "vawg", "opened": "2024-08-01"})
-    assert resp.status_code == 400 and 'id="id_officer-error"' in resp.content.decode()
+    assert resp.status_code == 400 and 'id="id_officer_error"' in resp.content.decode()
     resp = client.post("/standards/cases/new/", {"officer": org.officers["investigator"].ref, "category": "vawg",
                                                  "opened": "2024-08-01", "summary": "Reported by a colleague"})
     assert resp.status_code == 302

@@ -30,11 +30,18 @@ class _Page(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.links: list[str] = []
         self.text: list[str] = []
+        self.ids: set[str] = set()
+        self.described_by: set[str] = set()
         self._hidden = 0
 
     def handle_starttag(self, tag, attrs):
         if tag in self.HIDDEN:
             self._hidden += 1
+        found = dict(attrs)
+        if found.get("id"):
+            self.ids.add(found["id"])
+        for attr in ("aria-describedby", "aria-labelledby"):
+            self.described_by |= set((found.get(attr) or "").split())
         if tag == "a":
             href = dict(attrs).get("href")
             if href:
@@ -106,7 +113,8 @@ def _around(text: str, found: str) -> str:
 
 def walk(client, *, start="/", per_shape=3, budget_s=3.0, allowed_codes=frozenset()) -> Crawl:
     """Follow every link reachable from ``start`` (at most ``per_shape`` pages of each shape), noting server
-    errors, broken links, refusals, pages slower than ``budget_s`` and internal codes in the visible text."""
+    errors, broken links, refusals, pages slower than ``budget_s``, internal codes or ISO dates in the visible
+    text, and accessible names or descriptions pointing at ids the page does not have."""
     crawl = Crawl()
     seen: set[str] = {start}
     per: dict[str, int] = defaultdict(int)
@@ -145,6 +153,9 @@ def walk(client, *, start="/", per_shape=3, budget_s=3.0, allowed_codes=frozense
         dates = sorted(set(ISO_DATE.findall(text)))
         if dates and not visit.problem:
             visit.problem = "shows ISO dates: " + ", ".join(dates[:4]) + _around(text, dates[0])
+        missing = sorted(page.described_by - page.ids)
+        if missing and not visit.problem:
+            visit.problem = "aria-describedby or aria-labelledby names ids not on the page: " + ", ".join(missing[:5])
         for href in page.links:
             target = _normal(href, url)
             if target is None or target in seen:
