@@ -3,6 +3,7 @@ a person reads, an unknown code stays visible (so the page crawl finds it), and 
 escaped twice."""
 from __future__ import annotations
 
+import pytest
 from django.template import Context, Template
 
 from vigil.web import words
@@ -41,3 +42,31 @@ def test_the_filter_escapes_once():
     out = Template('{{ v|plain }}|{{ items|join:"; "|plain }}').render(Context(
         {"v": "<b>no_reply</b>", "items": ["a & b", "refused_entry"]}))
     assert out == "&lt;b&gt;no reply&lt;/b&gt;|a &amp; b; refused entry"
+
+
+def test_references_in_a_sentence_get_the_names_a_page_was_given():
+    names = {"S000007": "Mark Ellery", "O00003": "Supt Donna Evans"}
+    said = words.plain("found with person PA0000320, a record resolved to subject S000007's identity; now with "
+                       "officer O00003", names=names)
+    assert said == ("found with person PA0000320, a record resolved to subject Mark Ellery (S000007)'s identity; "
+                    "now with officer Supt Donna Evans (O00003)")  # an unnamed (or denied) record keeps its reference
+    assert words.plain("PIP2 + online_csa", names=names) == "PIP2 + online child sexual abuse"
+
+
+@pytest.mark.django_db
+def test_the_home_page_names_the_records_its_alerts_are_about(org, monkeypatch):
+    import datetime as dt
+
+    from django.test import Client
+
+    from tests.factories import verified_login
+    from tests.offenders.factories import seed_case
+    from vigil.sweep.engine import run_sweep
+
+    monkeypatch.setenv("VIGIL_TODAY", "2024-08-15")
+    subject = seed_case(org)
+    run_sweep(dt.date(2024, 8, 15))
+    c = Client()
+    verified_login(c, org.user("offender_manager"))
+    page = c.get("/").content.decode()
+    assert f"{subject.person.display_name} (S1)</a>" in page

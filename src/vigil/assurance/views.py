@@ -56,9 +56,10 @@ def records(request):
     access_log.record(actor=request.user, operation="consultation", record_type="alert_list",
                       record_ids=f"{ind.key}@{level.param}@{day}", justification="assurance drill-down",
                       detail=f"{len(alerts)} alert(s) listed")
-    log_shown(request.user, alert_refs(alerts), texts=alert_texts(alerts), justification="assurance drill-down",
-              detail=f"records behind the figure {ind.key} at {level.param}, as of {day}")
-    return render(request, "assurance/records.html", {"ind": ind, "alerts": alerts, "level": level, "day": day})
+    names = log_shown(request.user, alert_refs(alerts), texts=alert_texts(alerts), justification="assurance drill-down",
+                      detail=f"records behind the figure {ind.key} at {level.param}, as of {day}", names=True)
+    return render(request, "assurance/records.html", {"ind": ind, "alerts": alerts, "level": level, "day": day,
+                                                      "names": names})
 
 
 @login_required

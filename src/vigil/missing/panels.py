@@ -56,21 +56,22 @@ def exploitation_work(request, as_of):
     alerts = Alert.objects.filter(status="open", code__in=[rules.EXPLOITATION_LOCATION, rules.CO_MISSING_GROUP],
                                   opened_as_of__lte=as_of).filter(Q(team_id__in=teams) | Q(team_id=officer.team_id))
     shown = list(alerts.order_by("-since")[:10])
-    log_shown(request.user, alert_refs(shown), texts=alert_texts(shown), justification=OWN,
-              detail="home page: exploitation alerts")
+    names = log_shown(request.user, alert_refs(shown), texts=alert_texts(shown), justification=OWN,
+                      detail="home page: exploitation alerts", names=True)
     linked = Alert.objects.filter(status="open", code=rules.CHILD_LINKED_TO_OFFENDER).filter(
         entity_id__in=OffenderLink.objects.filter(episode__in=MissingEpisode.objects.restrict(
             request.user)).values("subject_ref")).count()
     return {"queued": matches_for(request.user).filter(status="queued").count(), "alerts": shown,
-            "alert_total": alerts.count(), "linked": linked}
+            "alert_total": alerts.count(), "linked": linked, "names": names}
 
 
 @panel("offender_links", template="missing/panel_offender_links.html", perm="vigil.review_offender_link", order=6)
 def offender_links(request, as_of):
     links = selectors.links_to_review(actor=request.user)
-    log_shown(request.user, {"subject": [link.subject_ref for link in links]}, texts=[link.evidence for link in links],
-              justification=OWN, detail="home page: missing children linked to my subjects")
-    return {"links": links} if links else None
+    names = log_shown(request.user, {"subject": [link.subject_ref for link in links]},
+                      texts=[link.evidence for link in links], justification=OWN,
+                      detail="home page: missing children linked to my subjects", names=True)
+    return {"links": links, "names": names} if links else None
 
 
 @person_section

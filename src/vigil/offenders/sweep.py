@@ -229,7 +229,7 @@ def _findings(f, rows, judged, book, overdue) -> Iterator[Finding]:
         items.sort(key=lambda x: x[1].overdue_since)
         reasons = tuple(
             f"{e.kind} opened on {e.opened_on.isoformat()}: {e.level} deadline{'s' if e.level != 1 else ''} "
-            f"missed without a decision; now with {' '.join(reversed(f.officers.get(e.owner_id, ('?', ''))))}".strip()
+            f"missed without a decision; now with officer {f.officers.get(e.owner_id, ('?',))[0]}"
             for e, _ in items)
         first = items[0][0]
         yield Finding("ESCALATION_DECISION_OVERDUE", default_severity("ESCALATION_DECISION_OVERDUE"), "subject",

@@ -20,9 +20,9 @@ def my_alerts(request, as_of):
     alerts = list(Alert.objects.filter(status="open", owner=officer.ref)[:200])
     alerts.sort(key=lambda a: (SEVERITY_RANK.get(a.severity, 9), a.since))
     shown = alerts[:50]
-    log_shown(request.user, alert_refs(shown), texts=alert_texts(shown), justification="own or team work",
-              detail="home page: alerts assigned to me")
-    return {"alerts": shown, "total": len(alerts)}
+    names = log_shown(request.user, alert_refs(shown), texts=alert_texts(shown), justification="own or team work",
+                      detail="home page: alerts assigned to me", names=True)
+    return {"alerts": shown, "total": len(alerts), "names": names}
 
 
 @panel("break_glass_review", template="web/panel_break_glass.html", perm="vigil.review_break_glass", order=50)

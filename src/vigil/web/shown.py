@@ -17,7 +17,7 @@ from vigil.core import access_log
 
 # Record types whose references text may name, and the model holding them (all keyed by ``ref``).
 NAMED = {"person": "people.Person", "subject": "offenders.Subject", "crime": "investigations.Crime",
-         "episode": "missing.MissingEpisode", "officer_case": "standards.OfficerCase"}
+         "episode": "missing.MissingEpisode", "officer_case": "standards.OfficerCase", "officer": "accounts.Officer"}
 _CANDIDATE = re.compile(r"\b[A-Z][A-Z0-9-]{2,31}\b")
 
 
@@ -37,14 +37,23 @@ def named_in(texts: Iterable) -> dict[str, list[str]]:
     return out
 
 
-def log_shown(actor, refs: dict[str, Iterable[str]], *, justification: str, detail: str, texts: Iterable = ()) -> None:
+def log_shown(actor, refs: dict[str, Iterable[str]], *, justification: str, detail: str, texts: Iterable = (),
+              names: bool = False) -> dict[str, str]:
     """Log one consultation per record type for the records a page shows: ``refs`` by record type, plus the
-    records named in ``texts`` (reasons, evidence) shown with them."""
+    records named in ``texts`` (reasons, evidence) shown with them. With ``names``, answer how the page names
+    them, {reference: "Name"} (``web/names.names_of``: none for a record denied to the viewer), so a page shows
+    "Mark Ellery (S000007)", not "S000007"; ``{{ text|plain:names }}`` does it in a sentence."""
     merged: dict[str, list[str]] = {t: list(r) for t, r in refs.items()}
+    texts = list(texts)
     for record_type, named in named_in(texts).items():
         merged.setdefault(record_type, []).extend(named)
     for record_type, ids in merged.items():
         access_log.consulted(actor, record_type, ids, justification, detail)
+    if not names:
+        return {}
+    from vigil.web.names import names_of
+
+    return {ref: name for (_t, ref), name in names_of(merged, viewer=actor).items()}
 
 
 def alert_refs(alerts) -> dict[str, list[str]]:

@@ -26,7 +26,8 @@ VOCABULARIES = (
 )
 
 _TOKEN = re.compile(r"\b(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?\b"
-                    r"|\b([A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b")
+                    r"|\b([A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b"
+                    r"|(?<![\w-])([A-Z][A-Z0-9-]*\d[A-Z0-9-]*)(?![\w-])")  # a record's reference
 
 
 @functools.cache
@@ -75,9 +76,10 @@ def _day_or_moment(day: str, time: str | None, zone: str | None) -> str:
         return day if time is None else f"{day} {time}"
 
 
-def plain(value, put=str) -> str:
-    """A code as its label; a sentence with each code and ISO date in it as a person reads it. ``put`` is applied
-    to each word put in (a page that has escaped the sentence escapes them too)."""
+def plain(value, put=str, names: dict[str, str] | None = None) -> str:
+    """A code as its label; a sentence with each code and ISO date in it as a person reads it, and each record
+    reference in ``names`` with the name beside it ("Mark Ellery (S000007)"). ``put`` is applied to each word put
+    in (a page that has escaped the sentence escapes them too)."""
     text = "" if value is None else str(value)
     labels = _labels()
     if text in labels:
@@ -86,6 +88,9 @@ def plain(value, put=str) -> str:
     def swap(m: re.Match) -> str:
         if m.group(1):
             return put(_day_or_moment(m.group(1), m.group(2), m.group(3)))
+        if m.group(5):
+            ref = m.group(5)
+            return put(f"{names[ref]} ({ref})") if names and names.get(ref) else ref
         code = m.group(4)
         if code not in labels:
             return code

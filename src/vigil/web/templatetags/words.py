@@ -16,10 +16,17 @@ register = template.Library()
 
 
 @register.filter
-def plain(value) -> str:
+def plain(value, names=None) -> str:
+    """``{{ reason|plain }}``, or ``{{ reason|plain:names }}`` to put names beside the references in it."""
     if isinstance(value, SafeData):  # already escaped (after |join): escape only what is put in
-        return mark_safe(words.plain(value, put=escape))  # noqa: S308 - its input was safe, its additions escaped
-    return words.plain(value)
+        return mark_safe(words.plain(value, put=escape, names=names))  # noqa: S308 - input safe, additions escaped
+    return words.plain(value, names=names)
+
+
+@register.filter
+def name_of(names, ref) -> str:
+    """``{{ names|name_of:ref }}``: how a page names a record (``log_shown(..., names=True)``), '' if unnamed."""
+    return (names or {}).get(str(ref), "")
 
 
 @register.simple_tag(takes_context=True)
