@@ -43,13 +43,16 @@ def test_a_student_officer_is_refused_an_indecent_images_crime_and_a_supervisor_
     page.get_by_text("Not eligible (").click()
     assert page.get_by_text("student officer: not eligible for a crime flagged child victim").first.is_visible()
 
-    page.get_by_label("Officer").select_option("O-STU")
+    page.get_by_label("Someone else (choose them below)").check()
+    page.get_by_label("Someone else", exact=True).press_sequentially("Sam Stud", delay=30)
+    page.get_by_role("button", name="PC Sam Student (O-STU)").click()  # the picker, not a typed id
     page.get_by_role("button", name="Allocate").click()
     assert page.get_by_text("There is a problem").is_visible()
     assert page.locator("#id_rationale_error").inner_text().count("PC Sam Student is not eligible") == 1
     assert not Allocation.objects.filter(crime=crime).exists()
 
-    page.get_by_label("Officer").select_option("O-STU")
+    page.get_by_label("Someone else (choose them below)").check()
+    page.get_by_label("Someone else", exact=True).fill("O-STU")  # a typed number works too
     page.get_by_label("Override rationale").fill("Only officer on duty tonight; I will review the case at 08:00")
     page.get_by_role("button", name="Allocate").click()
     assert "Allocated to PC Sam Student" in page.get_by_test_id("current-allocation").inner_text()

@@ -238,3 +238,24 @@ def test_closing_is_confirmed_with_an_outcome_and_a_reason_and_can_be_reopened(a
         dt.date(2024, 8, 16), again, org.officers["allocation_manager"].ref)
     assert "CR-END" in alloc.get("/crimes/?as_of=2024-08-16&scope=force").content.decode()  # back in the queue
     assert AccessLogEntry.objects.filter(record_id="CR-END", justification="investigation reopened").exists()
+
+
+def test_the_crime_page_offers_the_best_eligible_officers_and_a_picker_for_anyone_else(alloc, org, cid):
+    """At force scale the page listed thousands of officers in one drop-down: now the best 20 eligible, best
+    first, and anyone else found by name."""
+    from vigil.investigations.forms import AllocateForm
+    from vigil.investigations.recommendation import recommend
+
+    crime = inv.crime(cid["teams"]["cid"], "46", reported=dt.date(2024, 8, 14), ref="CR-PICK")
+    page = alloc.get("/crimes/CR-PICK/?as_of=2024-08-15").content.decode()
+    assert "<legend>Officer</legend>" in page and 'value="someone_else"' in page
+    assert 'hx-get="/pick/officers/"' in page and "<select" not in page.split('id="rec-h"')[1].split("</form>")[0]
+    eligible = recommend(crime, as_of=dt.date(2024, 8, 15)).eligible
+    many = [*eligible] * 30
+    form = AllocateForm(eligible=many)
+    assert len(form.fields["officer"].widget.choices) == 21  # the best 20, and someone else
+    assert alloc.post("/crimes/CR-PICK/allocate/?as_of=2024-08-15", {"officer": "someone_else"}).status_code == 400
+    resp = alloc.post("/crimes/CR-PICK/allocate/?as_of=2024-08-15",
+                      {"officer": "someone_else", "someone_else": eligible[0].officer.name, "seen": "none"})
+    assert resp.status_code == 302
+    assert Allocation.objects.get(crime=crime).officer.ref == eligible[0].officer.ref

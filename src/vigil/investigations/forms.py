@@ -7,13 +7,24 @@ from django import forms
 
 from vigil.investigations.flags import ENGAGEMENT, SOLVABILITY_FACTORS, THRIVE_GRADES
 from vigil.investigations.models import Outcome
-from vigil.web import words
+from vigil.web.pickers import OfficerField
 
 GRADES = [("", "— choose —")] + [(g, g.capitalize()) for g in THRIVE_GRADES]
 
 
+SHOWN_BEST = 20
+SOMEONE_ELSE = "someone_else"
+
+
 class AllocateForm(forms.Form):
-    officer = forms.ChoiceField(label="Officer", help_text="Eligible officers are listed first, best first.")
+    """The best 20 eligible officers to choose from, and a picker for anyone else (an officer who is not eligible
+    needs a supervisor's override). Cleans ``officer`` to the chosen officer's reference."""
+
+    officer = forms.CharField(label="Officer", required=False, max_length=64,
+                              help_text="The eligible officers with the lowest cost, best first.")
+    someone_else = OfficerField(label="Someone else", required=False,
+                                help_text="Start typing a name or number and choose them. An officer who is not "
+                                          "eligible needs a supervisor's override rationale.")
     # What the person saw when the page was drawn ("none", or the officer then allocated): if someone else
     # allocated the crime since, the change is refused and the person chooses again.
     seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
@@ -23,14 +34,23 @@ class AllocateForm(forms.Form):
         help_text="Only to allocate an officer who is not eligible: a supervisor (DS or above) records why. "
                   "A professional-standards restriction cannot be overridden.")
 
-    def __init__(self, *args, eligible=(), ineligible=(), **kwargs):
+    def __init__(self, *args, eligible=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["officer"].choices = [
-            ("", "— choose an officer —"),
-            ("Eligible", [(c.officer.ref, f"{c.officer.name} ({c.officer.ref}) — cost {c.cost}") for c in eligible]),
-            ("Not eligible", [(c.officer.ref, f"{c.officer.name} ({c.officer.ref}) — {words.plain(c.reasons[0])}")
-                              for c in ineligible]),
-        ]
+        self.fields["officer"].widget = forms.RadioSelect(choices=[
+            *((c.officer.ref, f"{c.officer.name} ({c.officer.ref}) · cost {c.cost} · {c.impact}")
+              for c in list(eligible)[:SHOWN_BEST]),
+            (SOMEONE_ELSE, "Someone else (choose them below)")])
+
+    def clean(self):
+        data = super().clean()
+        chosen, other = (data.get("officer") or "").strip(), data.get("someone_else") or ""
+        if chosen in ("", SOMEONE_ELSE):
+            if other:
+                data["officer"] = other
+            elif "someone_else" not in self.errors:
+                self.add_error("someone_else" if chosen else "officer",
+                               "choose who is to investigate it" if not chosen else "choose the officer")
+        return data
 
 
 class CloseForm(forms.Form):

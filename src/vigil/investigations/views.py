@@ -97,7 +97,7 @@ def _crime_page(request, crime, *, allocate_form=None, assess_form=None, status=
         log_recommendation(request.user, rec, [*rec.eligible[:125], *rec.ineligible[:SHOWN_INELIGIBLE]])
     if rec is not None and allocate_form is None:
         held = crime.allocations.filter(end__isnull=True).select_related("officer").first()
-        allocate_form = AllocateForm(eligible=rec.eligible, ineligible=rec.ineligible[:SHOWN_INELIGIBLE],
+        allocate_form = AllocateForm(eligible=rec.eligible,
                                      initial={"seen": held.officer.ref if held else "none"})
     if assess_form is None:
         assess_form = AssessForm(initial={"threat": crime.threat, "harm": crime.harm, "risk": crime.risk,
@@ -156,7 +156,7 @@ def allocate(request, ref: str):
         return refusal
     day = as_of(request)
     rec = recommend(crime, as_of=day)
-    form = AllocateForm(request.POST, eligible=rec.eligible, ineligible=rec.ineligible)
+    form = AllocateForm(request.POST, eligible=rec.eligible)
     if form.is_valid():
         try:
             a = services.allocate(actor=request.user, crime=crime, officer_ref=form.cleaned_data["officer"], on=day,
