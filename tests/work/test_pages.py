@@ -151,3 +151,15 @@ def test_a_possible_match_task_names_both_people_and_opens_the_pair(org):
     assert {a.ref, "P03"} <= logged  # the two people the task names
     queue = _client(org.user("exploitation_analyst")).get("/work/").content.decode()
     assert "William Hartley and Bill Hartly" not in queue  # another team's queue
+
+
+def test_my_work_groups_by_kind_with_counts(org):
+    seed_case(org)
+    run_sweep(TODAY)
+    for n in range(1, 4):
+        _task(org, n)
+    page = _client(org.user("offender_manager")).get("/work/").content.decode()
+    kinds = re.findall(r'<a href="\?kind=(\w+)"[^>]*>([^<]+) <span class="count">(\d+)</span>', page)
+    assert ("task", "Tasks handed to you", "3") in kinds and any(k == "alert" for k, _l, _n in kinds)
+    only = _client(org.user("offender_manager")).get("/work/?kind=task").content.decode()
+    assert 'href="?kind=task" aria-current="page"' in only

@@ -4,6 +4,7 @@ paged; every record shown is written to the access log."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 from django import forms
 from django.contrib import messages
@@ -112,7 +113,23 @@ def rows_for(items: list[WorkItem], holders: dict[str, str]) -> list[dict]:
              "holder": holders.get(i.owner or "", "") if i.owner else "Team queue (unclaimed)"} for i in items]
 
 
-def show(request, rows: list[dict], detail: str) -> None:
+def totals(request, everything: list[WorkItem], now: dt.datetime) -> dict:
+    """What heads a queue: how many items, critical, overdue, and how many of each kind (each a filter link)."""
+    kinds = Counter(i.kind for i in everything)
+    by_kind = []
+    for kind, label in KINDS.items():
+        if kinds[kind]:
+            q = request.GET.copy()
+            q.pop("page", None)
+            q["kind"] = kind
+            by_kind.append({"label": label, "count": kinds[kind], "query": q.urlencode(),
+                            "current": request.GET.get("kind") == kind})
+    return {"total": len(everything), "critical": sum(1 for i in everything if i.severity == "critical"),
+            "overdue": sum(1 for i in everything if is_overdue(i, now)), "by_kind": by_kind,
+            "query": _query_without_page(request)}
+
+
+def show(request, rows: list[dict], detail: str) -> dict[str, str]:
     """Name the records on the page, and log them (and the records the reasons name) as consulted."""
     refs: dict[str, set[str]] = {}
     for r in rows:
@@ -122,14 +139,15 @@ def show(request, rows: list[dict], detail: str) -> None:
     for r in rows:
         r["name"] = names.get(_record(r["item"]), "")
         r["record_type"], r["ref"] = _record(r["item"])
-    log_shown(request.user, {t: sorted(v) for t, v in refs.items()}, justification="own or team work",
-              detail=detail, texts=[x for r in rows for x in r["item"].reasons])
+        r["record_word"] = RECORD_WORDS.get(r["record_type"], r["record_type"])
+    return log_shown(request.user, {t: sorted(v) for t, v in refs.items()}, justification="own or team work",
+                     detail=detail, texts=[x for r in rows for x in r["item"].reasons], names=True)
 
 
 def _page(request, items, holders, detail):
     page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
     rows = rows_for(list(page.object_list), holders)
-    show(request, rows, f"{detail} (page {page.number})")
+    page.names = show(request, rows, f"{detail} (page {page.number})")
     return page, rows
 
 
@@ -154,9 +172,7 @@ def queue(request):
     items = [i for i in everything if _keep(i, f, now)]
     page, rows = _page(request, items, {officer.ref: officer.titled}, "my work queue")
     return render(request, "work/queue.html", {
-        "title": "My work", "filters": filters, "page": page, "rows": rows, "total": len(everything),
-        "critical": sum(1 for i in everything if i.severity == "critical"),
-        "overdue": sum(1 for i in everything if is_overdue(i, now)), "query": _query_without_page(request),
+        "title": "My work", "filters": filters, "page": page, "rows": rows, **totals(request, everything, now),
         "team_view": request.user.has_perm("vigil.supervise_work")})
 
 
@@ -175,9 +191,7 @@ def team(request):
     page, rows = _page(request, items, {m.ref: m.titled for m in members}, f"team work queue ({officer.team.name})")
     return render(request, "work/queue.html", {
         "title": f"Team work: {officer.team.name}", "filters": filters, "page": page, "rows": rows,
-        "total": len(everything), "critical": sum(1 for i in everything if i.severity == "critical"),
-        "overdue": sum(1 for i in everything if is_overdue(i, now)), "query": _query_without_page(request),
-        "team": True})
+        **totals(request, everything, now), "team": True})
 
 
 class ClaimForm(forms.Form):
