@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from tests import factories
 from tests.investigations import factories as inv
+from vigil.core import clock
 from vigil.core.models import AccessLogEntry
 from vigil.core.policy import defaults
 from vigil.investigations import services
@@ -196,3 +197,26 @@ def test_the_plan_runs_in_the_background_once_however_often_the_form_is_sent(org
     run = BatchRun.objects.get()
     assert preview.status_code == 302 and preview["Location"] == f"/crimes/batch/{run.pk}/"
     assert run.created_by == alloc and run.summary["crimes"] == 2
+
+
+def test_the_preview_pages_and_finds_a_crime_or_an_officer(org, cid, as_of, client):
+    """A force's batch proposes thousands of allocations: the preview shows a page of them, and finds one."""
+    from tests.factories import verified_login
+    from vigil.investigations import views
+
+    alloc = org.user("allocation_manager")
+    run = BatchRun.objects.create(
+        created_by=alloc, created_at=clock.now(), as_of=as_of, scope="force", scope_label="the force",
+        proposals=[{"crime": f"CR-P{i:03d}", "officer": "O-VOL", "officer_name": "PC Val Volume" if i % 2 else
+                    "DC Ola Online", "cost": 1.0, "impact": "", "reasons": ["eligible"]} for i in range(250)],
+        unallocated=[], summary={"crimes": 250, "allocated": 250, "unallocated": 0, "total_cost": 250, "seconds": 0})
+    verified_login(client, alloc)
+    first = client.get(f"/crimes/batch/{run.pk}/").content.decode()
+    assert first.count("<tr><td><a href=\"/crimes/CR-P") == views.PREVIEW_PAGE
+    assert "page 1 of 3" in first and "CR-P249" not in first
+    last = client.get(f"/crimes/batch/{run.pk}/?page=3").content.decode()
+    assert "CR-P249" in last and "CR-P000" not in last
+    found = client.get(f"/crimes/batch/{run.pk}/", {"q": "cr-p007"}).content.decode()
+    assert "CR-P007" in found and "1 matching" in found and "CR-P008" not in found
+    by_officer = client.get(f"/crimes/batch/{run.pk}/", {"q": "Val"}).content.decode()
+    assert "125 matching" in by_officer

@@ -246,12 +246,25 @@ def batch_preview(request, pk: int):
     if run is None:
         return render(request, "web/error.html", {"title": "Not found", "message": f"No batch allocation {pk}."},
                       status=404)
-    rows = [*run.proposals, *run.unallocated]
+    q = request.GET.get("q", "").strip()[:100]
+
+    def wanted(row) -> bool:
+        return not q or any(q.lower() in str(row.get(k, "")).lower() for k in ("crime", "officer", "officer_name"))
+
+    proposals = Paginator([p for p in run.proposals if wanted(p)], PREVIEW_PAGE).get_page(request.GET.get("page"))
+    unallocated = [u for u in run.unallocated if wanted(u)]
+    rows = [*proposals.object_list, *unallocated]
     log_shown(request.user, {"crime": [r.get("crime") for r in rows]},
               texts=[t for r in rows for t in (*r.get("reasons", ()), r.get("impact", ""))],
               justification="allocation of the investigation queue",
               detail=f"batch allocation {run.pk}: the crimes proposed or left, and those their reasons name")
-    return render(request, "investigations/batch.html", {"run": run})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "investigations/batch.html", {"run": run, "proposals": proposals, "q": q,
+                                                         "unallocated": unallocated, "query": query.urlencode()})
+
+
+PREVIEW_PAGE = 100  # proposals a page of the preview shows (a force's queue proposes thousands)
 
 
 @login_required
