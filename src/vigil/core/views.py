@@ -93,7 +93,7 @@ def break_glass_reviews(request):
         except (InputError, ValueError) as exc:
             error = str(exc)
     pending = BreakGlass.objects.filter(reviewed_at=None).select_related("user", "user__officer").order_by("at")
-    done = BreakGlass.objects.exclude(reviewed_at=None).select_related("user", "reviewed_by").order_by("-reviewed_at")
+    done = BreakGlass.objects.exclude(reviewed_at=None).select_related("user__officer", "reviewed_by__officer").order_by("-reviewed_at")
     pending = list(pending[:100])
     changes = changes_made(pending)
     for bg in pending:
