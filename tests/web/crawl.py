@@ -63,6 +63,7 @@ class Visit:
     seconds: float
     found_on: str
     problem: str = ""
+    html: bool = False
 
 
 @dataclass
@@ -144,6 +145,7 @@ def walk(client, *, start="/", per_shape=3, budget_s=3.0, allowed_codes=frozense
             visit.problem = f"took {seconds:.2f} s (budget {budget_s} s)"
         if not resp.get("Content-Type", "").startswith("text/html"):
             continue
+        visit.html = True
         page = _Page()
         page.feed(resp.content.decode())
         text = " ".join(page.text)
