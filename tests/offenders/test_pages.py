@@ -252,3 +252,24 @@ def test_record_an_order_and_see_the_statutory_notification_period(org, seed, lo
     html = client.get(as_of("/offenders/subjects/S1/")).content.decode()
     assert "Sexual Harm Prevention Order from 1 May 2012" in html
     assert "indefinite; reviewable after 15 years" in html and "reviewable from 1 May 2027" in html
+
+
+def test_the_subject_list_filters_and_pages_within_the_officers_work(org, login):
+    """django-filter narrows the list (name, kind, team, mine); it never widens it beyond the officer's work, a
+    bad filter value is a 400 with its error, and the list pages."""
+    from vigil.offenders import views
+    from vigil.offenders.models import Subject
+
+    s = seed_case(org)
+    client = login(org.user("offender_manager"))
+    page = client.get("/offenders/subjects/").content.decode()
+    assert s.person.display_name in page and "<legend>" not in page and 'name="mine"' in page
+    found = client.get("/offenders/subjects/", {"q": s.person.surname}).content.decode()
+    assert "S1" in found and "1 subject," in found
+    assert "No subjects found." in client.get("/offenders/subjects/", {"q": "Nobody-Such"}).content.decode()
+    assert "S1" in client.get("/offenders/subjects/", {"mine": "on"}).content.decode()
+    bad = client.get("/offenders/subjects/", {"team": "999999"})
+    assert bad.status_code == 400 and "There is a problem" in bad.content.decode()
+    other = login(org.user("other_team_offender_manager")).get("/offenders/subjects/", {"q": "S1"}).content.decode()
+    assert "No subjects found." in other  # another team's subject, whatever the filter
+    assert views.SUBJECTS_PAGE == 50 and Subject.objects.count() < 50

@@ -6,6 +6,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -15,6 +16,7 @@ from vigil.core.errors import AccessDenied, InputError, Superseded
 from vigil.core.exports import csv_writer
 from vigil.core.scope import officer_of
 from vigil.offenders import selectors, services
+from vigil.offenders.filters import SubjectFilter
 from vigil.offenders.forms import (
     AnnouncementDecisionForm,
     AnnouncementRequestForm,
@@ -71,14 +73,23 @@ def day(request):
 @login_required
 @permission_required("vigil.view_subject", raise_exception=True)
 def subjects(request):
-    q = (request.GET.get("q") or "").strip()[:100]
-    qs = selectors.subjects_for(request.user).select_related("person", "manager", "team")
-    if q:
-        qs = qs.filter(ref__iexact=q) | qs.filter(person__surname__icontains=q)
-    rows = list(qs.order_by("person__surname", "ref")[:100])
+    """The subjects in the officer's work, filtered (``offenders/filters.py``) and paged."""
+    found = SubjectFilter(request.GET or None, request=request,
+                          queryset=selectors.subjects_for(request.user).select_related("person", "manager", "team"))
+    valid = not found.is_bound or found.is_valid()
+    qs = found.qs if valid else found.queryset.none()
+    page = Paginator(qs.order_by("person__surname", "person__given_names", "ref"), SUBJECTS_PAGE).get_page(
+        request.GET.get("page"))
     access_log.record(actor=request.user, operation="consultation", record_type="subject",
-                      record_ids=[s.ref for s in rows], justification="own or team work", detail="subject list")
-    return render(request, "offenders/subjects.html", {"rows": rows, "q": q, "more": qs.count() > len(rows)})
+                      record_ids=[s.ref for s in page], justification="own or team work",
+                      detail=f"subject list (page {page.number})")
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "offenders/subjects.html", {"filter": found, "page": page, "query": query.urlencode()},
+                  status=200 if valid else 400)
+
+
+SUBJECTS_PAGE = 50
 
 
 @login_required
