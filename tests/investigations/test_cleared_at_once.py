@@ -64,6 +64,7 @@ def test_a_new_case_against_the_holder_of_a_covered_crime_opens_the_alert_at_onc
     before = _snapshot()
     run_sweep(TODAY)
     assert _snapshot() == before
-    standards.close_case(actor=org.user("professional_standards"), case=case, closed=dt.date(2024, 8, 13))
+    standards.close_case(actor=org.user("professional_standards"), case=case, closed=dt.date(2024, 8, 13),
+                        outcome="no_case_to_answer", reason="Investigation found no case to answer.")
     alert.refresh_from_db()
     assert alert.status == "closed" and "professional standards" in alert.closed_reason

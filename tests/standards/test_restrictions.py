@@ -126,11 +126,23 @@ def test_opening_and_closing_cases(org):
                               opened=dt.date(2024, 8, 1), summary="Allegation from a member of the public")
     assert active_restriction(org.officers["investigator"], TODAY) is not None
     with pytest.raises(InputError, match="cannot close before then"):
-        services.close_case(actor=pso, case=case, closed=dt.date(2024, 7, 1))
-    services.close_case(actor=pso, case=case, closed=dt.date(2024, 8, 10))
+        services.close_case(actor=pso, case=case, closed=dt.date(2024, 7, 1), outcome="no_case_to_answer",
+                            reason="Investigation found no case to answer.")
+    with pytest.raises(InputError, match="reason"):
+        services.close_case(actor=pso, case=case, closed=dt.date(2024, 8, 10), outcome="no_case_to_answer",
+                            reason="done")
+    with pytest.raises(InputError, match="outcome"):
+        services.close_case(actor=pso, case=case, closed=dt.date(2024, 8, 10), outcome="sacked",
+                            reason="Investigation found no case to answer.")
+    assert active_restriction(org.officers["investigator"], TODAY) is not None  # refused: nothing changed
+    services.close_case(actor=pso, case=case, closed=dt.date(2024, 8, 10), outcome="no_case_to_answer",
+                        reason="Investigation found no case to answer.")
+    case.refresh_from_db()
+    assert (case.close_outcome, case.closed_by) == ("no_case_to_answer", pso)
     assert active_restriction(org.officers["investigator"], TODAY) is None
     with pytest.raises(InputError, match="already closed"):
-        services.close_case(actor=pso, case=case, closed=dt.date(2024, 8, 11))
+        services.close_case(actor=pso, case=case, closed=dt.date(2024, 8, 11), outcome="no_case_to_answer",
+                            reason="Investigation found no case to answer.")
     with pytest.raises(InputError, match="about themselves"):
         services.open_case(actor=pso, officer_ref=org.officers["professional_standards"].ref, category="other",
                            opened=TODAY)

@@ -1,6 +1,6 @@
 from django import forms
 
-from vigil.standards.models import CaseCategory
+from vigil.standards.models import CaseCategory, CaseOutcome
 from vigil.web.pickers import OfficerField
 
 
@@ -15,5 +15,8 @@ class OpenCaseForm(forms.Form):
 
 
 class CloseCaseForm(forms.Form):
+    outcome = forms.ChoiceField(label="Outcome", choices=CaseOutcome.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(label="Why it closes", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="Kept with the case; seen by professional standards only.")
     closed = forms.DateField(label="Closed on", widget=forms.DateInput(attrs={"type": "date"}),
                              help_text="The restriction ends the day after.")

@@ -21,6 +21,16 @@ class CaseCategory(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class CaseOutcome(models.TextChoices):
+    """How a case closed (the Police (Conduct) Regulations 2020, in the words professional standards use)."""
+    NO_CASE_TO_ANSWER = "no_case_to_answer", "No case to answer"
+    REFLECTIVE_PRACTICE = "reflective_practice", "Referred to the reflective practice review process"
+    MISCONDUCT_PROVEN = "misconduct_proven", "Misconduct proven"
+    GROSS_MISCONDUCT_PROVEN = "gross_misconduct_proven", "Gross misconduct proven"
+    NOT_PROVEN = "not_proven", "Not proven at a hearing"
+    NO_FURTHER_ACTION = "no_further_action", "No further action (withdrawn or not pursued)"
+
+
 class OfficerCase(models.Model):
     ref = models.CharField("id", max_length=64, unique=True, help_text="the sending system's reference")
     officer = models.ForeignKey("accounts.Officer", on_delete=models.PROTECT, related_name="standards_cases")
@@ -28,6 +38,10 @@ class OfficerCase(models.Model):
     opened = models.DateField()
     closed = models.DateField(null=True, blank=True, help_text="the restriction ends the day after this date")
     summary = models.TextField(blank=True, help_text="what is alleged, in a line (never shown outside PSD)")
+    close_outcome = models.CharField(max_length=32, choices=CaseOutcome.choices, blank=True)
+    close_reason = models.TextField(blank=True, help_text="why the case closed, recorded by whoever closed it")
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
 

@@ -9,7 +9,9 @@ from django.db import transaction
 from vigil.accounts.models import Officer
 from vigil.core import access_log
 from vigil.core.errors import InputError
-from vigil.standards.models import CaseCategory, OfficerCase
+from vigil.standards.models import CaseCategory, CaseOutcome, OfficerCase
+
+MIN_REASON = 15
 
 
 def _rejudge(officer: Officer) -> None:
@@ -52,15 +54,21 @@ def open_case(*, actor, officer_ref: str, category: str, opened: dt.date, summar
 
 
 @transaction.atomic
-def close_case(*, actor, case: OfficerCase, closed: dt.date) -> OfficerCase:
+def close_case(*, actor, case: OfficerCase, closed: dt.date, outcome: str, reason: str) -> OfficerCase:
+    """Close a case with its outcome and why; the officer's restriction ends the day after."""
     case = OfficerCase.objects.select_for_update().get(pk=case.pk)
     if case.closed is not None:
         raise InputError(f"{case.ref} was already closed on {case.closed:%d %B %Y}")
     if closed < case.opened:
-        raise InputError(f"a case opened on {case.opened:%d %B %Y} cannot close before then")
-    case.closed = closed
-    case.save(update_fields=["closed"])
+        raise InputError(f"closed: a case opened on {case.opened:%d %B %Y} cannot close before then")
+    if outcome not in CaseOutcome.values:
+        raise InputError(f"outcome: {outcome!r} is not an outcome of a conduct case")
+    if len((reason or "").strip()) < MIN_REASON:
+        raise InputError(f"reason: say why the case closes (at least {MIN_REASON} characters)")
+    case.closed, case.close_outcome, case.close_reason = closed, outcome, reason.strip()
+    case.closed_by = actor if not isinstance(actor, str) else None
+    case.save(update_fields=["closed", "close_outcome", "close_reason", "closed_by"])
     access_log.record(actor=actor, operation="alteration", record_type="officer_case", record_ids=case.ref,
-                      justification="professional-standards case closed", detail=f"closed {closed}")
+                      justification="professional-standards case closed", detail=f"closed {closed}: {outcome}")
     _rejudge(case.officer)
     return case

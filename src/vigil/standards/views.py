@@ -21,7 +21,7 @@ from vigil.standards.selectors import (
     refused_attempts_by,
     still_holding,
 )
-from vigil.web.actions import opened
+from vigil.web.actions import opened, submitted
 from vigil.web.asof import as_of
 from vigil.web.panels import log_entries_shown
 
@@ -90,11 +90,6 @@ def case_close(request, ref: str):
     if response:
         return response
     form = CloseCaseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.close_case(actor=request.user, case=found, closed=form.cleaned_data["closed"])
-            messages.success(request, f"Case {found.ref} closed.")
-            return redirect("standards:case", ref=found.ref)
-        except InputError as exc:
-            form.add_error("closed", str(exc))
-    return case(request, ref, close_form=form, status=400)
+    done = submitted(request, form, lambda d: services.close_case(actor=request.user, case=found, **d),
+                     success=f"Case {found.ref} closed.", then=("standards:case", found.ref))
+    return done or case(request, ref, close_form=form, status=400)
