@@ -116,7 +116,7 @@ def test_a_powerful_role_waits_for_a_second_administrator(page, chromium, live_s
                                name="staff Second Administrator").user
     sign_in(page, org.user("administrator"))
     page.goto("/accounts/users/offender_manager/")
-    page.get_by_label("professional standards").check()
+    page.get_by_label("Professional standards").check()
     page.get_by_role("button", name="Save roles").click()
     assert page.get_by_text("is waiting for a second administrator to approve it").is_visible()
     assert not org.officers["offender_manager"].has_role("professional_standards")

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vigil.accounts import links, mfa, services
-from vigil.accounts.forms import RolesForm
+from vigil.accounts.forms import NewUserForm, RolesForm
 from vigil.accounts.models import POWERFUL_ROLES, MfaResetRequest, RequestStatus, RoleChangeRequest
 from vigil.core import access_log
 from vigil.core.errors import InputError
+from vigil.web.actions import input_error
 
 _admin = [login_required, permission_required("vigil.administer", raise_exception=True)]
 
@@ -78,6 +79,25 @@ def user(request, username: str):
 
 def _absolute(request, token: str) -> str:
     return request.build_absolute_uri(links.path_for(token))
+
+
+@administrators_only
+@require_http_methods(["GET", "POST"])
+def user_new(request):
+    """Add an account for an officer: it starts with a one-time link, shown once, through which they set their
+    password and enrol their authenticator (the administrator hands it over; nobody else learns a password)."""
+    form = NewUserForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            user, token = services.add_user(username=d["username"].strip(), officer_ref=d["officer"],
+                                            email=d["email"], actor=request.user)
+        except InputError as exc:
+            input_error(form, exc)
+        else:
+            return _user_page(request, user.username, link=_absolute(request, token),
+                              notice="The account is created. Give the officer the one-time link below.")
+    return render(request, "accounts/user_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @administrators_only

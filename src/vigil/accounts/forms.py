@@ -1,5 +1,7 @@
 from django import forms
 
+from vigil.web.pickers import OfficerField
+
 
 class LoginForm(forms.Form):
     username = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username"}))
@@ -57,6 +59,14 @@ class LostAuthenticatorForm(forms.Form):
     password = _password("Password", "current-password")
 
 
+class NewUserForm(forms.Form):
+    officer = OfficerField(label="Officer", help_text="Start typing their name or number, and choose them.")
+    username = forms.CharField(label="Username", max_length=150,
+                               help_text="What they will sign in with: letters, digits and @ . + - _")
+    email = forms.EmailField(label="Email address", required=False,
+                             help_text="For notices of waiting work. Optional.")
+
+
 class RolesForm(forms.Form):
     roles = forms.MultipleChoiceField(
         label="Roles", required=False, widget=forms.CheckboxSelectMultiple,
@@ -66,4 +76,4 @@ class RolesForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         from vigil.accounts.models import Role
-        self.fields["roles"].choices = [(r.value, r.value.replace("_", " ")) for r in Role]
+        self.fields["roles"].choices = Role.choices

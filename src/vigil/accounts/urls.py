@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/password/", views.password_change, name="account_password"),
     # Administrators.
     path("accounts/users/", admin_views.users, name="account_users"),
+    path("accounts/new-user/", admin_views.user_new, name="account_user_new"),
     path("accounts/users/<str:username>/", admin_views.user, name="account_user"),
     path("accounts/users/<str:username>/<str:action>/", admin_views.user_action, name="account_user_action"),
     path("accounts/requests/mfa/<int:pk>/", admin_views.mfa_request, name="account_mfa_request"),
