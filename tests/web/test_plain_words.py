@@ -70,3 +70,23 @@ def test_the_home_page_names_the_records_its_alerts_are_about(org, monkeypatch):
     verified_login(c, org.user("offender_manager"))
     page = c.get("/").content.decode()
     assert f"{subject.person.display_name} (S1)</a>" in page
+
+
+def test_a_refusal_goes_next_to_the_field_it_belongs_to():
+    from django import forms
+
+    from vigil.core.errors import InputError
+    from vigil.web.actions import input_error
+
+    class F(forms.Form):
+        reason = forms.CharField(label="Why it closes")
+        on = forms.DateField(label="Closed on")
+
+    f = F({"reason": "x", "on": "2024-01-01"})
+    assert f.is_valid()
+    input_error(f, InputError("a crime cannot be closed before it was reported", field="on"))
+    input_error(f, InputError("reason: say why (at least 15 characters)", field="reason"))
+    input_error(f, InputError("something else went wrong"))
+    assert f.errors["on"] == ["a crime cannot be closed before it was reported"]
+    assert f.errors["reason"] == ["say why (at least 15 characters)"]
+    assert f.non_field_errors() == ["something else went wrong"]

@@ -4,9 +4,10 @@
 class InputError(Exception):
     """Bad input from a person or a file: shown as one line; exit status 2 on the command line."""
 
-    def __init__(self, message: str, problems: list[str] | None = None):
+    def __init__(self, message: str, problems: list[str] | None = None, *, field: str | None = None):
         super().__init__(message)
         self.problems = problems or [message]
+        self.field = field  # the form field it belongs to, when it belongs to one (web/actions.input_error)
 
 
 class AccessDenied(Exception):

@@ -169,11 +169,12 @@ def close_crime(*, actor, crime: Crime, on: dt.date, outcome: str, reason: str) 
     if crime.closed_on:
         raise InputError(f"{crime.ref} is already closed")
     if on < crime.reported:
-        raise InputError("a crime cannot be closed before it was reported")
+        raise InputError("a crime cannot be closed before it was reported", field="on")
     if outcome not in Outcome.values:
-        raise InputError(f"outcome: {outcome!r} is not an outcome of the Home Office framework")
+        raise InputError(f"outcome: {outcome!r} is not an outcome of the Home Office framework", field="outcome")
     if len(reason.strip()) < MIN_RATIONALE:
-        raise InputError(f"reason: say why the investigation closes (at least {MIN_RATIONALE} characters)")
+        raise InputError(f"reason: say why the investigation closes (at least {MIN_RATIONALE} characters)",
+                         field="reason")
     current = Allocation.objects.select_for_update().filter(crime=crime, end__isnull=True).first()
     if current is not None:
         if current.start > on:
@@ -198,9 +199,11 @@ def reopen_crime(*, actor, crime: Crime, on: dt.date, reason: str) -> Crime:
     if not crime.closed_on:
         raise InputError(f"{crime.ref} is open")
     if on < crime.closed_on:
-        raise InputError(f"a crime cannot be reopened before it closed ({clock.day_said(crime.closed_on)})")
+        raise InputError(f"a crime cannot be reopened before it closed ({clock.day_said(crime.closed_on)})",
+                         field="on")
     if len(reason.strip()) < MIN_RATIONALE:
-        raise InputError(f"reason: say why the investigation reopens (at least {MIN_RATIONALE} characters)")
+        raise InputError(f"reason: say why the investigation reopens (at least {MIN_RATIONALE} characters)",
+                         field="reason")
     Closure.objects.filter(crime=crime, reopened_on__isnull=True).update(
         reopened_on=on, reopen_reason=reason.strip(), reopened_by=_officer(actor))
     crime.closed_on = None

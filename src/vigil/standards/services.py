@@ -60,11 +60,11 @@ def close_case(*, actor, case: OfficerCase, closed: dt.date, outcome: str, reaso
     if case.closed is not None:
         raise InputError(f"{case.ref} was already closed on {case.closed:%d %B %Y}")
     if closed < case.opened:
-        raise InputError(f"closed: a case opened on {case.opened:%d %B %Y} cannot close before then")
+        raise InputError(f"a case opened on {case.opened:%d %B %Y} cannot close before then", field="closed")
     if outcome not in CaseOutcome.values:
-        raise InputError(f"outcome: {outcome!r} is not an outcome of a conduct case")
+        raise InputError(f"outcome: {outcome!r} is not an outcome of a conduct case", field="outcome")
     if len((reason or "").strip()) < MIN_REASON:
-        raise InputError(f"reason: say why the case closes (at least {MIN_REASON} characters)")
+        raise InputError(f"reason: say why the case closes (at least {MIN_REASON} characters)", field="reason")
     case.closed, case.close_outcome, case.close_reason = closed, outcome, reason.strip()
     case.closed_by = actor if not isinstance(actor, str) else None
     case.save(update_fields=["closed", "close_outcome", "close_reason", "closed_by"])

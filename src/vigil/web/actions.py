@@ -49,9 +49,13 @@ def submitted(request, form, write, *, success, then, field: str | None = None):
 
 
 def input_error(form, exc, field: str | None = None) -> None:
-    """Show a service's one-line refusal next to the field it names (or at the top of the form)."""
+    """Show a service's one-line refusal next to the field it belongs to: the one the view names, the one the
+    error carries (``InputError(..., field=)``), or the one its text names ("reason: ..."); else at the top of
+    the form. A "name: " prefix that names the field is not repeated beside it."""
     text = str(exc)
     name = text.split(":", 1)[0].strip().replace(" ", "_") if ":" in text else ""
-    target = field or next((f for f in form.fields if f == name or form.fields[f].label.lower() == name.replace(
-        "_", " ")), None)
-    form.add_error(target, text.split(":", 1)[1].strip() if target and ":" in text else text)
+    carried = getattr(exc, "field", None)
+    target = field or (carried if carried in form.fields else None) or next(
+        (f for f in form.fields if f == name or form.fields[f].label.lower() == name.replace("_", " ")), None)
+    named = target and ":" in text and (name == target or form.fields[target].label.lower() == name.replace("_", " "))
+    form.add_error(target, text.split(":", 1)[1].strip() if named else text)
