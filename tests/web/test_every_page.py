@@ -28,7 +28,7 @@ def demo(monkeypatch):
 
 def test_every_page_as_every_demo_login(demo):
     users = {u.username: u for u in get_user_model().objects.all()}
-    report, walked = [], 0
+    report, walked, slowest = [], 0, []
     for username, *_rest in PERSONAS:
         user = users[username]
         TOTPDevice.objects.get_or_create(user=user, name="authenticator", defaults={"confirmed": True})
@@ -36,6 +36,10 @@ def test_every_page_as_every_demo_login(demo):
         verified_login(client, user)
         crawl = walk(client, budget_s=BUDGET_S, allowed_codes=JSON_KEYS)
         walked += len(crawl.visits)
+        slowest += [(v.seconds, username, v.url) for v in crawl.slowest(3)]
         report += [f"{username}: {v.url} (from {v.found_on or 'start'}): {v.problem}" for v in crawl.problems]
+    print(f"\ncrawl: {len(PERSONAS)} logins, {walked} pages, {len(report)} problem(s); slowest:")  # with -s
+    for seconds, username, url in sorted(slowest, reverse=True)[:8]:
+        print(f"  {seconds * 1000:6.0f} ms  {username:<13} {url}")
     assert walked > 100, f"the crawl reached only {walked} pages"
     assert not report, f"{len(report)} problem(s) on {walked} pages:\n" + "\n".join(report)
