@@ -23,6 +23,7 @@ from vigil.standards.selectors import (
 )
 from vigil.web.actions import opened, submitted
 from vigil.web.asof import as_of
+from vigil.web.names import names_of
 from vigil.web.panels import log_entries_shown
 
 OVERSIGHT = "professional-standards oversight"
@@ -41,7 +42,9 @@ def index(request):
     access_log.consulted(request.user, "crime", [r for refs in data.holding.values() for r in refs], OVERSIGHT,
                          "crimes still held by restricted officers")
     log_entries_shown(request.user, data.refused, "professional-standards page: refused attempts", OVERSIGHT)
+    named = names_of({"officer": list(data.holding)}, viewer=request.user)
     return render(request, "standards/index.html", {"data": data, "page": page,
+                                                    "names": {ref: name for (_t, ref), name in named.items()},
                                                     "form": OpenCaseForm(initial={"opened": day})})
 
 
