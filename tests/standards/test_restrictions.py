@@ -165,7 +165,7 @@ def test_the_page_lists_restricted_officers_still_holding_covered_crimes(login, 
     crime = inv.crime(org.teams["om"], "8Q", ref="CR-HELD", reported=dt.date(2023, 12, 1))
     inv.allocate(crime, restricted, dt.date(2023, 12, 2))
     page = login(org.user("professional_standards")).get("/standards/?as_of=2024-08-15").content.decode()
-    assert re.search(r"\(O-RES\): (<a href=\"/crimes/CR-HELD/\">)?CR-HELD", page)  # the officer named
+    assert re.search(r"DC Test O-RES \(O-RES\): (<a href=\"/crimes/CR-HELD/\">)?CR-HELD", page)  # named
 
 
 def test_the_case_form_reports_problems_next_to_the_field(login, org):
