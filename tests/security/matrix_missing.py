@@ -65,6 +65,8 @@ def cases(org):
         Case("missing:profile", "/missing/children/P-MCHILD/profile/", page(RECORD)),
         Case("missing:address", f"/missing/address/?key={key}", {**{r: 200 for r in SEE}, **OTHER_SUPERVISORS}),
         Case("missing:matches", "/missing/matches/", {**{r: 200 for r in SEE}, **OTHER_SUPERVISORS}),
+        Case("missing:run_linkage", "/missing/matches/run/", {"exploitation_analyst": 302, "anonymous": 302},
+             default=403, method="post", note="starts a linkage run in the background, for the analyst only"),
         Case("missing:match", f"/missing/matches/{pair.pk}/", page(SEE, supervisor=404)),
         Case("missing:offender_link", f"/missing/links/{link.pk}/",
              {"offender_manager": 200, "supervisor": 200, "senior_officer": 200, "other_team_offender_manager": 404,

@@ -12,4 +12,6 @@ rules.add_perm("vigil.screen_missing", has_role("missing_persons_coordinator", "
                                                 "senior_officer"))
 rules.add_perm("vigil.review_matches", has_role("missing_persons_coordinator", "exploitation_analyst", "supervisor",
                                                 "senior_officer"))
+# A linkage run rescores every person record of the force: the exploitation analyst, who reviews what it finds.
+rules.add_perm("vigil.run_linkage", has_role("exploitation_analyst"))
 rules.add_perm("vigil.review_offender_link", has_role("offender_manager", "supervisor", "senior_officer"))

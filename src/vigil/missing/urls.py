@@ -17,6 +17,7 @@ urlpatterns = [
     path("children/<str:ref>/profile/", children.profile, name="profile"),
     path("address/", children.address, name="address"),
     path("matches/", matches.queue, name="matches"),
+    path("matches/run/", matches.run, name="run_linkage"),
     path("matches/<int:pk>/", matches.match, name="match"),
     path("links/<int:pk>/", matches.offender_link, name="offender_link"),
 ]

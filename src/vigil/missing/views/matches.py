@@ -3,12 +3,13 @@ manager's review of a link between a missing child and a subject."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
 
-from vigil.core import clock
+from vigil.core import clock, jobs
 from vigil.missing import selectors, services
 from vigil.missing.forms import DecisionForm, LinkReviewForm
+from vigil.people.linkage import jobs as linkage_jobs
 from vigil.people.linkage import selectors as linkage
 from vigil.people.linkage.services import allowed_decisions, decide
 from vigil.web.actions import not_found, refused, submitted
@@ -22,6 +23,16 @@ def queue(request):
     view = view if view in linkage.VIEWS else "queued"
     matches, total = linkage.review_queue(actor=request.user, view=view)
     return render(request, "missing/matches.html", {"matches": matches, "total": total, "view": view})
+
+
+@login_required
+@permission_required("vigil.run_linkage", raise_exception=True)
+@require_POST
+def run(request):
+    """Start a linkage run in the background (people/linkage/jobs.py) and follow its progress on the job's page."""
+    job_id = jobs.start(linkage_jobs.link_records, actor=request.user,
+                        incremental=request.POST.get("incremental") == "on")
+    return redirect(jobs.job_url(job_id))
 
 
 @login_required
