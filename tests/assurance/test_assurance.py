@@ -88,10 +88,19 @@ def test_inspection_report_pdf_is_a_pdf_and_a_logged_disclosure(org, alerts, log
     c = login(org.user("auditor"))
     html = c.get("/assurance/report/?level=force&as_of=2024-08-15")
     assert html.status_code == 200 and "Subjects overdue a home visit" in html.content.decode()
-    pdf = c.get("/assurance/report/?level=force&as_of=2024-08-15&format=pdf")
+    started = c.post("/assurance/report/?level=force&as_of=2024-08-15", {"submission_key": "pdf-once"})
+    assert started.status_code == 302 and started["Location"].startswith("/jobs/")  # prepared in the background
+    from django.core.management import call_command
+    call_command("worker", "--batch")
+    ready = c.get(started["Location"])
+    assert ready.status_code == 302 and ready["Location"].startswith("/assurance/report/pdf/vigil-assurance-")
+    assert not AccessLogEntry.objects.filter(operation="disclosure", record_type="inspection_report").exists()
+    pdf = c.get(ready["Location"])
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-    assert pdf.content.startswith(b"%PDF") and len(pdf.content) > 2000
-    assert AccessLogEntry.objects.filter(operation="disclosure", record_type="inspection_report").exists()
+    assert b"".join(pdf).startswith(b"%PDF") and len(b"".join(pdf)) > 2000
+    assert AccessLogEntry.objects.filter(operation="disclosure", record_type="inspection_report").count() == 1
+    other = login(org.user("administrator"))  # only the user who prepared it may take it
+    assert other.get(ready["Location"]).status_code in (403, 404)
 
 
 def test_the_dashboard_query_count_does_not_grow_with_alerts(org, login, django_assert_max_num_queries):

@@ -11,4 +11,7 @@ def cases(org):
         Case("assurance:dashboard", "/assurance/", VIEW),
         Case("assurance:records", "/assurance/records/?key=visits_overdue", VIEW),
         Case("assurance:report", "/assurance/report/", {"senior_officer": 200, "auditor": 200}),
+        Case("assurance:report_pdf", "/assurance/report/pdf/nobody.pdf", {"senior_officer": 404, "auditor": 404,
+                                                                          "anonymous": 302}, default=403,
+             note="a prepared PDF is the preparer's alone: no one else's file is found"),
     ]

@@ -68,6 +68,8 @@ NO_PERSONAL_DATA = {
     "api-schema-root": "the OpenAPI document",
     "investigations:batch": "POST only: starts a batch allocation (logged as alteration when applied)",
     "missing:run_linkage": "POST only: starts a linkage run in the background (logged as it runs)",
+    "assurance:report_pdf": "a prepared inspection report: aggregate figures only, its download logged as a "
+                            "disclosure",
     "investigations:batch_apply": "POST only: applies a batch allocation (logged as alteration)",
     "investigations:allocate": "POST only: allocates a crime (logged as alteration)",
     "investigations:assess": "POST only: records an assessment (logged as alteration)",

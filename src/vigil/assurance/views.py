@@ -5,14 +5,16 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
-from vigil.assurance import report
+from vigil.assurance import jobs as assurance_jobs
 from vigil.assurance.indicators import indicator, open_on
 from vigil.assurance.rollup import allowed, parse_level, team_ids
 from vigil.assurance.selectors import figures
-from vigil.core import access_log
+from vigil.core import access_log, jobs
 from vigil.sweep.models import SEVERITY_RANK, Alert
+from vigil.web.actions import not_found
 from vigil.web.asof import as_of
 from vigil.web.shown import alert_refs, alert_texts, log_shown
 
@@ -64,16 +66,28 @@ def records(request):
 
 @login_required
 @permission_required("vigil.export_inspection_report", raise_exception=True)
+@require_http_methods(["GET", "POST"])
 def inspection_report(request):
+    """The inspection-style report; "Prepare the PDF" runs in the background (assurance/jobs.py)."""
     level = _level(request)
-    figs = figures(level, as_of(request))
-    if request.GET.get("format") == "pdf":
-        pdf = report.render_pdf(figs)
-        access_log.record(actor=request.user, operation="disclosure", record_type="inspection_report",
-                          record_ids=f"{level.param}@{figs.as_of}", justification="inspection-style report exported",
-                          recipients=[request.GET.get("recipient", "downloaded by the requester")[:100]],
-                          detail="aggregate figures only; no personal data")
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="vigil-assurance-{figs.as_of}.pdf"'
-        return response
-    return render(request, "assurance/report.html", {"f": figs, "level": level})
+    if request.method == "POST":
+        job_id = jobs.start(assurance_jobs.inspection_pdf, actor=request.user, level=level.param,
+                            as_of=as_of(request).isoformat())
+        return redirect(jobs.job_url(job_id))
+    return render(request, "assurance/report.html", {"f": figures(level, as_of(request)), "level": level})
+
+
+@login_required
+@permission_required("vigil.export_inspection_report", raise_exception=True)
+@require_GET
+def report_pdf(request, name: str):
+    """A prepared PDF, for the user whose job prepared it; each download is a logged disclosure."""
+    path = assurance_jobs.reports_dir(request.user.pk) / name
+    if "/" in name or not name.endswith(".pdf") or not path.is_file():
+        return not_found(request, "There is no such report of yours (a prepared report is kept for a day).")
+    access_log.record(actor=request.user, operation="disclosure", record_type="inspection_report",
+                      record_ids=name.removesuffix(".pdf"), justification="inspection-style report exported",
+                      recipients=["downloaded by the requester"], detail="aggregate figures only; no personal data")
+    response = HttpResponse(path.read_bytes(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
