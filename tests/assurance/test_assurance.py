@@ -84,6 +84,7 @@ def test_drill_down_lists_only_what_the_viewer_may_see_and_is_logged(org, alerts
     assert AccessLogEntry.objects.filter(record_type="alert_list", actor="supervisor").exists()
 
 
+@pytest.mark.django_db(transaction=True)  # the worker takes its job with SELECT ... FOR UPDATE, outside the test's block
 def test_inspection_report_pdf_is_a_pdf_and_a_logged_disclosure(org, alerts, login):
     c = login(org.user("auditor"))
     html = c.get("/assurance/report/?level=force&as_of=2024-08-15")

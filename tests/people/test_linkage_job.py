@@ -13,6 +13,7 @@ from vigil.people.linkage.models import LinkRun, RecordMatch
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.django_db(transaction=True)  # the worker takes its job with SELECT ... FOR UPDATE, outside the test's block
 def test_the_analyst_runs_linkage_in_the_background(org, handful, client):  # noqa: F811
     analyst = org.user("exploitation_analyst")
     verified_login(client, analyst)
