@@ -28,9 +28,13 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[test,spark]'
 	touch $(STAMP)
 
-$(VENDOR)/.built: frontend/package.json frontend/package-lock.json
+# Front-end packages, pinned by package-lock.json. Vigil's stylesheet is GOV.UK Frontend built from frontend/vigil.scss.
+$(VENDOR)/.built: frontend/package.json frontend/package-lock.json frontend/vigil.scss
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p $(VENDOR)
+	cd frontend && node_modules/.bin/sass --no-source-map --style=compressed --quiet-deps --load-path=node_modules \
+	  vigil.scss ../$(VENDOR)/vigil.css
+	cp frontend/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(VENDOR)/
 	cp frontend/node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
 	cp frontend/node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/chart.min.js
 	cp frontend/node_modules/cytoscape/dist/cytoscape.min.js $(VENDOR)/

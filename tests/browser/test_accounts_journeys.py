@@ -56,7 +56,7 @@ def test_a_new_officer_activates_their_account_through_the_one_time_link(page, o
     page.get_by_label("6-digit code from your authenticator app").fill(_code_on(page))
     page.get_by_role("button", name="Activate account").click()
     assert page.get_by_role("heading", name="Your recovery codes").is_visible()
-    assert len(page.locator("ul.codes code").all_inner_texts()) == 10
+    assert len(page.locator("ul.vigil-codes code").all_inner_texts()) == 10
     _shot(page, "3-activated-recovery-codes")
     page.get_by_role("link", name="Continue to Vigil").click()
     page.get_by_role("link", name="Your account").click()

@@ -159,7 +159,7 @@ def test_my_work_groups_by_kind_with_counts(org):
     for n in range(1, 4):
         _task(org, n)
     page = _client(org.user("offender_manager")).get("/work/").content.decode()
-    kinds = re.findall(r'<a href="\?kind=(\w+)"[^>]*>([^<]+) <span class="count">(\d+)</span>', page)
+    kinds = re.findall(r'<a href="\?kind=(\w+)"[^>]*>([^<]+) <span class="vigil-count">(\d+)</span>', page)
     assert ("task", "Tasks handed to you", "3") in kinds and any(k == "alert" for k, _l, _n in kinds)
     only = _client(org.user("offender_manager")).get("/work/?kind=task").content.decode()
     assert 'href="?kind=task" aria-current="page"' in only

@@ -109,7 +109,10 @@ INSTALLED_APPS = [
     "vigil.missing",
     "vigil.assurance",
     "vigil.governance",
+    # Django's own widget templates, after Vigil's: web/templates/django/forms/ gives them GOV.UK Frontend's classes.
+    "django.forms",
 ]
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
