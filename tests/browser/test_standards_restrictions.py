@@ -48,7 +48,10 @@ def test_a_case_is_opened_by_choosing_the_officer_from_the_picker(page, org):
     choice.click()
     expect(page.get_by_label("Officer", exact=True)).to_have_value(org.officers["investigator"].ref)
     page.get_by_label("Category").select_option("vawg")
-    page.get_by_label("Opened on").fill("2024-08-01")
+    opened = page.get_by_role("group", name="Opened on")  # day, month and year in their own boxes
+    opened.get_by_label("Day").fill("1")
+    opened.get_by_label("Month").fill("8")
+    opened.get_by_label("Year").fill("2024")
     page.get_by_role("button", name="Open the case").click()
     expect(page.get_by_text("opened.")).to_be_visible()
     assert OfficerCase.objects.get().officer == org.officers["investigator"]

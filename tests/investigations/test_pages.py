@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
 
 import pytest
 
@@ -205,7 +206,7 @@ def test_closing_is_confirmed_with_an_outcome_and_a_reason_and_can_be_reopened(a
     page = alloc.get("/crimes/CR-END/?as_of=2024-08-15").content.decode()
     assert 'href="/crimes/CR-END/close/"' in page and "<form method=\"post\" action=\"/crimes/CR-END/close/\"" not in page
     confirm = alloc.get("/crimes/CR-END/close/?as_of=2024-08-15").content.decode()
-    assert "<legend>Outcome</legend>" in confirm and "Investigation complete: no suspect identified" in confirm
+    assert re.search(r"<legend[^>]*>Outcome</legend>", confirm) and "Investigation complete: no suspect identified" in confirm
     assert "ends the allocation" in confirm
 
     for bad in ({"outcome": "no_suspect", "reason": "done", "on": "2024-08-15"},           # no real reason
@@ -248,7 +249,7 @@ def test_the_crime_page_offers_the_best_eligible_officers_and_a_picker_for_anyon
 
     crime = inv.crime(cid["teams"]["cid"], "46", reported=dt.date(2024, 8, 14), ref="CR-PICK")
     page = alloc.get("/crimes/CR-PICK/?as_of=2024-08-15").content.decode()
-    assert "<legend>Officer</legend>" in page and 'value="someone_else"' in page
+    assert re.search(r"<legend[^>]*>Officer</legend>", page) and 'value="someone_else"' in page
     assert 'hx-get="/pick/officers/"' in page and "<select" not in page.split('id="rec-h"')[1].split("</form>")[0]
     eligible = recommend(crime, as_of=dt.date(2024, 8, 15)).eligible
     many = [*eligible] * 30

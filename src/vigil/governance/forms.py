@@ -5,6 +5,7 @@ from django import forms
 
 from vigil.governance.models import RecipientKind, RetentionDecision
 from vigil.people.models import Person
+from vigil.web.dates import DateParts
 
 
 def _text(label: str, help_text: str = "", rows: int = 3, required: bool = True) -> forms.CharField:
@@ -35,12 +36,12 @@ class ReviewForm(forms.Form):
     rationale = _text("Rationale", "Why the record is still needed for a policing purpose, or why it is not")
     next_review_on = forms.DateField(label="Next review (retain only)", required=False,
                                      help_text="Leave empty for the group's full review period",
-                                     widget=forms.DateInput(attrs={"type": "date"}))
+                                     widget=DateParts())
 
 
 class AccessRequestForm(forms.Form):
     person = PersonField()
-    received_on = forms.DateField(label="Received on", widget=forms.DateInput(attrs={"type": "date"}),
+    received_on = forms.DateField(label="Received on", widget=DateParts(),
                                   help_text="The day the request reached the force: the one month runs from it")
 
 

@@ -7,6 +7,7 @@ from django import forms
 
 from vigil.investigations.flags import ENGAGEMENT, SOLVABILITY_FACTORS, THRIVE_GRADES
 from vigil.investigations.models import Outcome
+from vigil.web.dates import DateParts
 from vigil.web.pickers import OfficerField
 
 GRADES = [("", "— choose —")] + [(g, g.capitalize()) for g in THRIVE_GRADES]
@@ -58,14 +59,14 @@ class CloseForm(forms.Form):
                                 help_text="How the investigation ended (the Home Office outcome framework).")
     reason = forms.CharField(label="Why it closes", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
                              help_text="What was done and why nothing more will be. It is kept with the crime.")
-    on = forms.DateField(label="Closed on", widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label="Closed on", widget=DateParts())
 
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(label="Why it reopens", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
                              help_text="New evidence, a review's finding or a closure in error. It is kept with the "
                                        "crime.")
-    on = forms.DateField(label="Reopened on", widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label="Reopened on", widget=DateParts())
 
 
 class AssessForm(forms.Form):

@@ -7,6 +7,7 @@ from django import forms
 from vigil.core import clock
 from vigil.missing.models import RiskGrade, Stage
 from vigil.missing.rules import INDICATORS
+from vigil.web.dates import DateParts
 from vigil.web.pickers import PickerInput
 
 WHEN_FORMAT = "%Y-%m-%dT%H:%M"
@@ -41,7 +42,7 @@ class ReportForm(forms.Form):
     given_names = forms.CharField(label="Given names (new record)", required=False, max_length=200)
     surname = forms.CharField(label="Surname (new record)", required=False, max_length=200)
     date_of_birth = forms.DateField(label="Date of birth (new record)", required=False,
-                                    widget=forms.DateInput(attrs={"type": "date"}))
+                                    widget=DateParts())
     reported_at = When(label="Reported at", help_text="When the report was made to police")
     last_seen_at = When(label="Last seen at", required=False)
     last_seen_place = forms.CharField(label="Last seen where", required=False, max_length=300)

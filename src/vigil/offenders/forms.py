@@ -7,8 +7,9 @@ from django import forms
 from vigil.accounts.models import RANK_ORDER, Officer, rank_at_least
 from vigil.offenders.models import DecisionOption, Mode, NotificationKind, OrderKind, Outcome, RiskLevel
 from vigil.offenders.services import ARMS_PROTECTIVE, ARMS_RISK
+from vigil.web.dates import DateParts
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateParts()
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 YES_NO_UNKNOWN = [("", "Not checked / not recorded"), ("yes", "Yes"), ("no", "No")]
 
