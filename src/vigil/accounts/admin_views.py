@@ -1,15 +1,17 @@
 """Account administration for administrators: who has an account, its state and roles; MFA resets, disable and
-enable; role changes, where a powerful role waits for a second administrator (four eyes)."""
+enable; role changes, where a powerful role waits for a second administrator (four eyes); teams."""
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vigil.accounts import links, mfa, services
-from vigil.accounts.forms import NewUserForm, RolesForm
-from vigil.accounts.models import POWERFUL_ROLES, MfaResetRequest, RequestStatus, RoleChangeRequest
+from vigil.accounts.forms import MoveOfficerForm, NewUserForm, RolesForm, TeamForm
+from vigil.accounts.models import POWERFUL_ROLES, MfaResetRequest, Officer, RequestStatus, RoleChangeRequest, Team
+from vigil.accounts.services import JUSTIFICATION
 from vigil.core import access_log
 from vigil.core.errors import InputError
 from vigil.web.actions import input_error
@@ -163,3 +165,62 @@ def role_request(request, pk: int):
     if req.officer.user_id:
         return _user_page(request, req.officer.user.get_username(), notice=f"Role change #{req.pk} is {req.status}.")
     return _users_page(request)
+
+
+def _teams_page(request, *, form=None, status=200):
+    from django.db.models import Count, Q
+
+    teams = (Team.objects.select_related("borough")
+             .annotate(members=Count("officers", filter=Q(officers__active=True)))
+             .order_by("name"))
+    q = request.GET.get("q", "").strip()[:100]
+    if q:
+        teams = teams.filter(name__icontains=q)
+    return render(request, "accounts/teams.html", {"teams": teams, "q": q, "form": form or TeamForm()},
+                  status=status)
+
+
+@administrators_only
+@require_http_methods(["GET", "POST"])
+def teams(request):
+    """Every team, how many officers are in it, and adding a team."""
+    if request.method == "GET":
+        return _teams_page(request)
+    form = TeamForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            team = services.add_team(request.user, name=d["name"], kind=d["kind"], borough=d["borough"])
+        except InputError as exc:
+            input_error(form, exc)
+        else:
+            messages.success(request, f"Team {team.name} added.")
+            return redirect("account_team", ref=team.ref)
+    return _teams_page(request, form=form, status=400)
+
+
+@administrators_only
+@require_http_methods(["GET", "POST"])
+def team(request, ref: str):
+    """A team's officers, and moving an officer into it with a reason."""
+    found = Team.objects.select_related("borough").filter(ref=ref).first()
+    if found is None:
+        return _teams_page(request, status=404)
+    form = MoveOfficerForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            left = services.move_officer(request.user, officer_ref=form.cleaned_data["officer"], team=found,
+                                         reason=form.cleaned_data["reason"])
+        except InputError as exc:
+            input_error(form, exc)
+        else:
+            moved = Officer.objects.get(ref=form.cleaned_data["officer"])
+            messages.success(request, f"{moved.titled} moved from {left.name} to {found.name}. What they hold "
+                                      "(caseload, tasks, crimes) stays with them until it is reassigned.")
+            return redirect("account_team", ref=found.ref)
+    officers = (Officer.objects.filter(team=found).select_related("user").prefetch_related("roles")
+                .order_by("-active", "name"))
+    access_log.record(actor=request.user, operation="consultation", record_type="team", record_ids=found.ref,
+                      justification=JUSTIFICATION, detail="team page opened")
+    return render(request, "accounts/team.html", {"team": found, "officers": officers, "form": form},
+                  status=400 if form.errors else 200)

@@ -77,3 +77,21 @@ class RolesForm(forms.Form):
         super().__init__(*args, **kwargs)
         from vigil.accounts.models import Role
         self.fields["roles"].choices = Role.choices
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=200, help_text="As officers know it, e.g. “Central West MOSOVO”")
+    kind = forms.ChoiceField(label="Kind of work", widget=forms.RadioSelect)
+    borough = forms.ModelChoiceField(label="Borough", required=False, queryset=None, empty_label="None (force-wide)")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from vigil.accounts.models import Borough, TeamKind
+        self.fields["kind"].choices = TeamKind.choices
+        self.fields["borough"].queryset = Borough.objects.order_by("name")
+
+
+class MoveOfficerForm(forms.Form):
+    officer = OfficerField(label="Officer", help_text="Start typing their name or number, and choose them.")
+    reason = forms.CharField(label="Why they move", widget=forms.Textarea(attrs={"rows": 3}), max_length=500,
+                             help_text="Kept in the access log: the team decides whose records they see.")

@@ -42,3 +42,4 @@ rules.add_perm("vigil.administer", has_role("administrator"))
 rules.add_perm("vigil.edit_policy", has_role("administrator"))
 
 nav("Accounts", "account_users", perm="vigil.administer", order=220)
+nav("Teams", "account_teams", perm="vigil.administer", order=221)

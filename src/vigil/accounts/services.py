@@ -1,4 +1,5 @@
-"""Accounts: provisioning, one-time links, password change, MFA resets, disabling, and role changes with four eyes.
+"""Accounts: provisioning, one-time links, password change, MFA resets, disabling, role changes with four eyes,
+and teams (adding one, moving an officer into one).
 
 Every change writes an access-log entry (record type ``user``) and never the password or a token. Bad input
 raises ``InputError`` before anything is changed. ``actor`` is the signed-in ``User`` (web, or ``--by`` on the
@@ -15,11 +16,13 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils.text import slugify
 
 from vigil.accounts import links, mfa
 from vigil.accounts.models import (
     POWERFUL_ROLES,
     AccountLink,
+    Borough,
     LinkPurpose,
     MfaResetRequest,
     Officer,
@@ -27,6 +30,7 @@ from vigil.accounts.models import (
     RequestStatus,
     Role,
     RoleChangeRequest,
+    Team,
 )
 from vigil.core import access_log, clock
 from vigil.core.errors import InputError, Superseded
@@ -468,3 +472,45 @@ def decide_role_change(actor, request_id: int, *, approve: bool) -> RoleChangeRe
         else:
             _log(actor, target_name, f"role change #{req.pk} refused ({what})")
     return locked
+
+
+# Teams: an administrator adds a team and moves officers between teams. A team decides whose work an officer sees
+# (core/scope.py), so a move is logged with its reason; what the officer holds (caseload, tasks, crimes) stays
+# with them until someone reassigns it, and the page says so.
+
+def add_team(actor, *, name: str, kind: str, borough: Borough | None = None) -> Team:
+    _require_admin(actor)
+    name = " ".join(name.split())
+    if not name:
+        raise InputError("a team needs a name", field="name")
+    if Team.objects.filter(name__iexact=name).exists():
+        raise InputError(f"there is already a team called “{name[:80]}”", field="name")
+    base = slugify(name)[:56] or "team"
+    ref, n = base, 1
+    while Team.objects.filter(ref=ref).exists():
+        n += 1
+        ref = f"{base}-{n}"
+    team = Team.objects.create(ref=ref, name=name, kind=kind, borough=borough)
+    access_log.record(actor=actor, operation="alteration", record_type="team", record_ids=team.ref,
+                      justification=JUSTIFICATION, detail=f"team added: {name} ({team.get_kind_display()})")
+    return team
+
+
+@transaction.atomic
+def move_officer(actor, *, officer_ref: str, team: Team, reason: str) -> Team:
+    """Move an officer into ``team``; returns the team they left."""
+    _require_admin(actor)
+    reason = " ".join(reason.split())
+    if len(reason) < 5:
+        raise InputError("say why the officer moves: it is kept in the access log", field="reason")
+    officer = Officer.objects.select_for_update().select_related("team").filter(ref=officer_ref).first()
+    if officer is None:
+        raise InputError(f"no officer {officer_ref[:60]!r}", field="officer")
+    if officer.team_id == team.pk:
+        raise InputError(f"{officer.titled} is already in {team.name}", field="officer")
+    left = officer.team
+    officer.team = team
+    officer.save(update_fields=["team"])
+    access_log.record(actor=actor, operation="alteration", record_type="officer", record_ids=officer.ref,
+                      justification=reason[:500], detail=f"moved from team {left.ref} to team {team.ref}")
+    return left

@@ -19,6 +19,8 @@ urlpatterns = [
     path("accounts/new-user/", admin_views.user_new, name="account_user_new"),
     path("accounts/users/<str:username>/", admin_views.user, name="account_user"),
     path("accounts/users/<str:username>/<str:action>/", admin_views.user_action, name="account_user_action"),
+    path("accounts/teams/", admin_views.teams, name="account_teams"),
+    path("accounts/teams/<str:ref>/", admin_views.team, name="account_team"),
     path("accounts/requests/mfa/<int:pk>/", admin_views.mfa_request, name="account_mfa_request"),
     path("accounts/requests/roles/<int:pk>/", admin_views.role_request, name="account_role_request"),
 ]
