@@ -2,15 +2,22 @@
 enable; role changes, where a powerful role waits for a second administrator (four eyes); teams."""
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vigil.accounts import links, mfa, services
 from vigil.accounts.forms import MoveOfficerForm, NewUserForm, RolesForm, TeamForm
-from vigil.accounts.models import POWERFUL_ROLES, MfaResetRequest, Officer, RequestStatus, RoleChangeRequest, Team
+from vigil.accounts.models import (
+    POWERFUL_ROLES,
+    MfaResetRequest,
+    Officer,
+    RequestStatus,
+    RoleChangeRequest,
+    Team,
+)
 from vigil.accounts.services import JUSTIFICATION
 from vigil.core import access_log
 from vigil.core.errors import InputError
