@@ -23,4 +23,8 @@ def cases(org):
         Case("standards:case", "/standards/cases/PS-NONE/", {"professional_standards": 404}),
         Case("standards:case_close", "/standards/cases/PS-M/close/", {"professional_standards": 400},
              method="post", data={"closed": "not a date"}),
+        Case("standards:case_reopen", "/standards/cases/PS-M/reopen/", {"professional_standards": 200},
+             note="an open case: the page says there is nothing to reopen"),
+        Case("standards:case_reopen", "/standards/cases/PS-M/reopen/", {"professional_standards": 400},
+             method="post", data={"on": "not a date"}),
     ]

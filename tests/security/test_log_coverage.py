@@ -90,10 +90,11 @@ NO_PERSONAL_DATA = {
 }
 
 # Record routes no page links to (the API's), or only some records' pages do (the grading form links from an
-# ungraded episode only; the reopening form from a closed crime only): each is tried with a reference of its kind, one the persona has opened first.
+# ungraded episode only; the reopening forms from a closed crime or case only): each is tried with a reference of its kind, one the persona has opened first.
 TRIED_ROUTES = {"api-person": "person", "api-offenders-subject": "subject", "api-crime": "crime",
                 "api-crime-recommendation": "crime", "api-missing-episode": "episode", "missing:grade": "episode",
-                "missing:return": "episode", "investigations:reopen": "crime"}
+                "missing:return": "episode", "investigations:reopen": "crime",
+                "standards:case_reopen": "officer_case"}
 
 # Links the walk does not follow: they change the session or sign out.
 # In the admin site, one page of each kind: no sorted, filtered or history variants.

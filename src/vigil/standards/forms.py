@@ -21,3 +21,10 @@ class CloseCaseForm(forms.Form):
                              help_text="Kept with the case; seen by professional standards only.")
     closed = forms.DateField(label="Closed on", widget=DateParts(),
                              help_text="The restriction ends the day after.")
+
+
+class ReopenCaseForm(forms.Form):
+    reason = forms.CharField(label="Why it reopens", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="New evidence, an appeal, a closing made in error. Kept with the case.")
+    on = forms.DateField(label="Reopened on", widget=DateParts(),
+                         help_text="The restriction, if the category carries one, is in force again from this day.")

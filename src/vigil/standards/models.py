@@ -44,6 +44,10 @@ class OfficerCase(models.Model):
                                   related_name="+")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
+    # A closed case is reopened as a new case that names it (ADR 0025): the closed case's dates stay true, so a
+    # judgement replayed for a day in between finds no restriction then, as there was none.
+    reopens = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reopened_as")
+    reopen_reason = models.TextField(blank=True, help_text="why the closed case was reopened")
 
     objects = RestrictedQuerySet.as_manager()
 

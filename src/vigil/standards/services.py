@@ -26,6 +26,15 @@ def _rejudge(officer: Officer) -> None:
     rejudge("crime", held, clock.today(), cleared_by="cleared by professional standards (a restriction changed)")
 
 
+def _next_ref() -> str:
+    last = OfficerCase.objects.select_for_update().order_by("-pk").values_list("pk", flat=True).first() or 0
+    ref = f"PS{last + 1:06d}"
+    while OfficerCase.objects.filter(ref=ref).exists():
+        last += 1
+        ref = f"PS{last + 1:06d}"
+    return ref
+
+
 @transaction.atomic
 def open_case(*, actor, officer_ref: str, category: str, opened: dt.date, summary: str = "",
               ref: str | None = None) -> OfficerCase:
@@ -37,11 +46,7 @@ def open_case(*, actor, officer_ref: str, category: str, opened: dt.date, summar
     if getattr(actor, "officer", None) is not None and actor.officer.pk == officer.pk:
         raise InputError("nobody opens a case about themselves")
     if ref is None:
-        last = OfficerCase.objects.select_for_update().order_by("-pk").values_list("pk", flat=True).first() or 0
-        ref = f"PS{last + 1:06d}"
-        while OfficerCase.objects.filter(ref=ref).exists():
-            last += 1
-            ref = f"PS{last + 1:06d}"
+        ref = _next_ref()
     elif OfficerCase.objects.filter(ref=ref).exists():
         raise InputError(f"a case {ref!r} already exists")
     case = OfficerCase.objects.create(ref=ref, officer=officer, category=category, opened=opened,
@@ -72,3 +77,29 @@ def close_case(*, actor, case: OfficerCase, closed: dt.date, outcome: str, reaso
                       justification="professional-standards case closed", detail=f"closed {closed}: {outcome}")
     _rejudge(case.officer)
     return case
+
+
+@transaction.atomic
+def reopen_case(*, actor, case: OfficerCase, on: dt.date, reason: str) -> OfficerCase:
+    """Reopen a closed case, from ``on``, with why: a new case that names the closed one (ADR 0025). The closed
+    case keeps its dates and outcome, so the days between stay without a restriction, as they were."""
+    case = OfficerCase.objects.select_for_update().select_related("officer").get(pk=case.pk)
+    if case.closed is None:
+        raise InputError(f"{case.ref} is open: there is nothing to reopen")
+    later = OfficerCase.objects.filter(reopens=case).values_list("ref", flat=True).first()
+    if later:
+        raise InputError(f"{case.ref} was reopened already, as {later}")
+    if getattr(actor, "officer", None) is not None and actor.officer.pk == case.officer_id:
+        raise InputError("nobody reopens a case about themselves")
+    if on <= case.closed:
+        raise InputError(f"a case closed on {case.closed:%d %B %Y} reopens on a later day", field="on")
+    if len((reason or "").strip()) < MIN_REASON:
+        raise InputError(f"reason: say why the case reopens (at least {MIN_REASON} characters)", field="reason")
+    new = OfficerCase.objects.create(ref=_next_ref(), officer=case.officer, category=case.category, opened=on,
+                                     summary=case.summary, recorded_by=actor, reopens=case,
+                                     reopen_reason=reason.strip())
+    access_log.record(actor=actor, operation="collection", record_type="officer_case", record_ids=new.ref,
+                      justification="professional-standards case reopened",
+                      detail=f"reopens {case.ref} from {on}")
+    _rejudge(case.officer)
+    return new

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from vigil.core import access_log, policy
 from vigil.core.errors import InputError
 from vigil.standards import services
-from vigil.standards.forms import CloseCaseForm, OpenCaseForm
+from vigil.standards.forms import CloseCaseForm, OpenCaseForm, ReopenCaseForm
 from vigil.standards.restrictions import active_restriction
 from vigil.standards.selectors import (
     open_case_record,
@@ -96,3 +96,22 @@ def case_close(request, ref: str):
     done = submitted(request, form, lambda d: services.close_case(actor=request.user, case=found, **d),
                      success=f"Case {found.ref} closed.", then=("standards:case", found.ref))
     return done or case(request, ref, close_form=form, status=400)
+
+
+@login_required
+@permission_required("vigil.manage_standards", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def case_reopen(request, ref: str):
+    """Reopen a closed case with why: a confirm page, then a new case that names the closed one."""
+    found, response = opened(request, open_case_record(actor=request.user, ref=ref), kind="case", ref=ref)
+    if response:
+        return response
+    form = ReopenCaseForm(request.POST if request.method == "POST" else None, initial={"on": as_of(request)})
+    if request.method == "POST":
+        done = submitted(request, form, lambda d: services.reopen_case(actor=request.user, case=found, **d),
+                         success=lambda new: f"Case {found.ref} reopened as {new.ref}.",
+                         then=lambda new: ("standards:case", new.ref))
+        if done:
+            return done
+    return render(request, "standards/reopen.html", {"case": found, "form": form},
+                  status=400 if form.errors else 200)
