@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -34,6 +33,7 @@ from vigil.governance.models import (
 from vigil.people.models import Person
 from vigil.web.actions import input_error, not_found, opened, refused, submitted
 from vigil.web.asof import as_of
+from vigil.web.lists import listed
 from vigil.web.shown import log_shown
 
 GOVERNANCE = "information governance (DPA 2018 Part 3; MoPI)"
@@ -68,7 +68,8 @@ def retention_due(request):
     rows = retention.due(day, pol)
     if group in ("1", "2", "3"):
         rows = [s for s in rows if s.group == int(group)]
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    listing = listed(request, rows, PER_PAGE)
+    page = listing.page
     shown = [{"s": s, "due": s.due_on(pol) or day, "reasons": s.reasons_said(day, pol),
               "may_dispose": s.may_dispose(day, pol)} for s in page]
     names = {p.ref: p.display_name for p in Person.objects.filter(ref__in=[r["s"].ref for r in shown])
@@ -79,7 +80,7 @@ def retention_due(request):
               detail="records due a MoPI retention review listed", texts=[t for r in shown for t in r["reasons"]])
     return render(request, "governance/retention.html", {"page": page, "rows": shown, "total": len(rows),
                                                          "day": day, "group": group,
-                                                         "query": f"group={group}" if group else ""})
+                                                         "query": listing.query})
 
 
 @login_required
@@ -121,8 +122,7 @@ def access_requests(request):
         success=lambda s: f"Request #{s.pk} logged: answer by {s.due_on:%-d %b %Y}.", then="governance:access_requests")
     if done:
         return done
-    page = Paginator(SubjectAccessRequest.objects.order_by("status", "due_on", "pk"), PER_PAGE) \
-        .get_page(request.GET.get("page"))
+    page = listed(request, SubjectAccessRequest.objects.all(), PER_PAGE, order=("status", "due_on", "pk")).page
     _consulted(request, {s.person_ref for s in page}, "subject access requests listed")
     return render(request, "governance/access_requests.html", {"page": page, "form": form, "day": as_of(request)},
                   status=400 if form.errors else 200)
@@ -160,7 +160,7 @@ def erasures(request):
                      then="governance:erasures")
     if done:
         return done
-    page = Paginator(ErasureRequest.objects.order_by("-requested_at", "-pk"), PER_PAGE).get_page(request.GET.get("page"))
+    page = listed(request, ErasureRequest.objects.all(), PER_PAGE, order=("-requested_at", "-pk")).page
     _consulted(request, {r.person_ref for r in page}, "erasure requests listed")
     return render(request, "governance/erasures.html", {"page": page, "form": form},
                   status=400 if form.errors else 200)
@@ -212,8 +212,8 @@ def restrictions(request):
                                        f"{r.person.ref}.")
     if done:
         return done
-    page = Paginator(ProcessingRestriction.objects.select_related("person").order_by("lifted_at", "-placed_at"),
-                     PER_PAGE).get_page(request.GET.get("page"))
+    page = listed(request, ProcessingRestriction.objects.select_related("person"), PER_PAGE,
+                  order=("lifted_at", "-placed_at")).page
     _consulted(request, {r.person.ref for r in page}, "restrictions of processing listed")
     return render(request, "governance/restrictions.html", {"page": page, "form": form},
                   status=400 if form.errors else 200)

@@ -7,7 +7,6 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -35,6 +34,7 @@ from vigil.investigations.selectors import (
 from vigil.investigations.workload import below_required_level, workload
 from vigil.web.actions import opened, submitted
 from vigil.web.asof import as_of
+from vigil.web.lists import listed
 from vigil.web.shown import log_shown
 
 QUEUE_PAGE = 50
@@ -69,14 +69,16 @@ def queue_page(request):
     scope, team_id, borough_id, label = _scope(request)
     pol = core_policy.current()
     ordered = prioritised(queue(actor=request.user, as_of=day, team_id=team_id, borough_id=borough_id), pol)
-    page = Paginator(ordered, QUEUE_PAGE).get_page(request.GET.get("page"))
+    shown = listed(request, ordered, QUEUE_PAGE)
+    page = shown.page
     crimes = Crime.objects.select_related("team").in_bulk([pk for pk, _, _ in page.object_list])
     rows = [{"crime": crimes[pk], "requirement": req, "priority": p, "offence": crimes[pk].offence}
             for pk, p, req in page.object_list]
     access_log.consulted(request.user, "crime", [r["crime"].ref for r in rows], "own or team work",
                          f"crime queue ({label}), page {page.number}")
     return render(request, "investigations/queue.html", {
-        "rows": rows, "page": page, "scope": scope, "scope_label": label, "scopes": _scopes(request.officer),
+        "rows": rows, "page": page, "query": shown.query, "scope": scope, "scope_label": label,
+        "scopes": _scopes(request.officer),
         "batch_form": BatchForm(initial={"scope": scope}, scopes=_scopes(request.officer)),
         "can_batch": request.user.has_perm("vigil.batch_allocate"),
         "can_allocate": request.user.has_perm("vigil.allocate_crimes"),
@@ -251,17 +253,16 @@ def batch_preview(request, pk: int):
     def wanted(row) -> bool:
         return not q or any(q.lower() in str(row.get(k, "")).lower() for k in ("crime", "officer", "officer_name"))
 
-    proposals = Paginator([p for p in run.proposals if wanted(p)], PREVIEW_PAGE).get_page(request.GET.get("page"))
+    shown = listed(request, [p for p in run.proposals if wanted(p)], PREVIEW_PAGE)
+    proposals = shown.page
     unallocated = [u for u in run.unallocated if wanted(u)]
     rows = [*proposals.object_list, *unallocated]
     log_shown(request.user, {"crime": [r.get("crime") for r in rows]},
               texts=[t for r in rows for t in (*r.get("reasons", ()), r.get("impact", ""))],
               justification="allocation of the investigation queue",
               detail=f"batch allocation {run.pk}: the crimes proposed or left, and those their reasons name")
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "investigations/batch.html", {"run": run, "proposals": proposals, "q": q,
-                                                         "unallocated": unallocated, "query": query.urlencode()})
+                                                         "unallocated": unallocated, "query": shown.query})
 
 
 PREVIEW_PAGE = 100  # proposals a page of the preview shows (a force's queue proposes thousands)

@@ -6,7 +6,6 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -33,6 +32,7 @@ from vigil.offenders.forms import (
 from vigil.offenders.models import AnnouncementApproval, Assessment, Subject, VisitPlan
 from vigil.web.actions import opened
 from vigil.web.asof import as_of
+from vigil.web.lists import listed
 
 FIELD_HINTS = {  # where a service's message belongs on the form
     "visit date": "date", "before the subject was managed": "date", "announced visit": "announce_reason",
@@ -74,19 +74,13 @@ def day(request):
 @permission_required("vigil.view_subject", raise_exception=True)
 def subjects(request):
     """The subjects in the officer's work, filtered (``offenders/filters.py``) and paged."""
-    found = SubjectFilter(request.GET or None, request=request,
-                          queryset=selectors.subjects_for(request.user).select_related("person", "manager", "team"))
-    valid = not found.is_bound or found.is_valid()
-    qs = found.qs if valid else found.queryset.none()
-    page = Paginator(qs.order_by("person__surname", "person__given_names", "ref"), SUBJECTS_PAGE).get_page(
-        request.GET.get("page"))
+    shown = listed(request, selectors.subjects_for(request.user).select_related("person", "manager", "team"),
+                   SUBJECTS_PAGE, filterset=SubjectFilter, order=("person__surname", "person__given_names", "ref"))
     access_log.record(actor=request.user, operation="consultation", record_type="subject",
-                      record_ids=[s.ref for s in page], justification="own or team work",
-                      detail=f"subject list (page {page.number})")
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "offenders/subjects.html", {"filter": found, "page": page, "query": query.urlencode()},
-                  status=200 if valid else 400)
+                      record_ids=[s.ref for s in shown.page], justification="own or team work",
+                      detail=f"subject list (page {shown.page.number})")
+    return render(request, "offenders/subjects.html", {"filter": shown.filter, "page": shown.page,
+                                                       "query": shown.query}, status=shown.status)
 
 
 SUBJECTS_PAGE = 50

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,11 +22,13 @@ from vigil.standards.selectors import (
 )
 from vigil.web.actions import opened, submitted
 from vigil.web.asof import as_of
+from vigil.web.lists import listed
 from vigil.web.names import names_of
 from vigil.web.panels import log_entries_shown
 
 OVERSIGHT = "professional-standards oversight"
 CASE_WORK = "professional-standards case work"
+CASES_PAGE = 100
 
 
 @login_required
@@ -35,7 +36,7 @@ CASE_WORK = "professional-standards case work"
 def index(request):
     day = as_of(request)
     data = overview(actor=request.user, as_of=day)
-    page = Paginator(open_cases(actor=request.user, as_of=day), 100).get_page(request.GET.get("page"))
+    page = listed(request, open_cases(actor=request.user, as_of=day), CASES_PAGE).page
     access_log.consulted(request.user, "officer_case", [c.ref for c in page], OVERSIGHT, "open cases listed")
     access_log.consulted(request.user, "officer", [c.officer.ref for c in page] + list(data.holding), OVERSIGHT,
                          "officers under investigation, and restricted officers still holding crimes")

@@ -9,7 +9,6 @@ from collections import Counter
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +18,7 @@ from vigil.accounts.models import Officer
 from vigil.core import clock
 from vigil.core.errors import AccessDenied, InputError
 from vigil.sweep.catalogue import CATALOGUE
+from vigil.web.lists import listed
 from vigil.web.names import RECORD_WORDS, names_of, record_url
 from vigil.web.shown import log_shown
 from vigil.work import services
@@ -125,8 +125,7 @@ def totals(request, everything: list[WorkItem], now: dt.datetime) -> dict:
             by_kind.append({"label": label, "count": kinds[kind], "query": q.urlencode(),
                             "current": request.GET.get("kind") == kind})
     return {"total": len(everything), "critical": sum(1 for i in everything if i.severity == "critical"),
-            "overdue": sum(1 for i in everything if is_overdue(i, now)), "by_kind": by_kind,
-            "query": _query_without_page(request)}
+            "overdue": sum(1 for i in everything if is_overdue(i, now)), "by_kind": by_kind}
 
 
 def show(request, rows: list[dict], detail: str) -> dict[str, str]:
@@ -144,17 +143,11 @@ def show(request, rows: list[dict], detail: str) -> dict[str, str]:
                      detail=detail, texts=[x for r in rows for x in r["item"].reasons], names=True)
 
 
-def _page(request, items, holders, detail):
-    page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
-    rows = rows_for(list(page.object_list), holders)
-    page.names = show(request, rows, f"{detail} (page {page.number})")
-    return page, rows
-
-
-def _query_without_page(request) -> str:
-    q = request.GET.copy()
-    q.pop("page", None)
-    return q.urlencode()
+def _page(request, items, holders, detail) -> dict:
+    shown = listed(request, items, PER_PAGE)
+    rows = rows_for(list(shown.page.object_list), holders)
+    shown.page.names = show(request, rows, f"{detail} (page {shown.page.number})")
+    return {"page": shown.page, "rows": rows, "query": shown.query}
 
 
 @login_required
@@ -170,9 +163,9 @@ def queue(request):
     now = clock.now()
     everything = work_for(officer)
     items = [i for i in everything if _keep(i, f, now)]
-    page, rows = _page(request, items, {officer.ref: officer.titled}, "my work queue")
     return render(request, "work/queue.html", {
-        "title": "My work", "filters": filters, "page": page, "rows": rows, **totals(request, everything, now),
+        "title": "My work", "filters": filters, **_page(request, items, {officer.ref: officer.titled}, "my work queue"),
+        **totals(request, everything, now),
         "team_view": request.user.has_perm("vigil.supervise_work")})
 
 
@@ -188,9 +181,9 @@ def team(request):
     now = clock.now()
     everything = work_of([f["holder"]] if f.get("holder") else members)
     items = [i for i in everything if _keep(i, f, now)]
-    page, rows = _page(request, items, {m.ref: m.titled for m in members}, f"team work queue ({officer.team.name})")
     return render(request, "work/queue.html", {
-        "title": f"Team work: {officer.team.name}", "filters": filters, "page": page, "rows": rows,
+        "title": f"Team work: {officer.team.name}", "filters": filters,
+        **_page(request, items, {m.ref: m.titled for m in members}, f"team work queue ({officer.team.name})"),
         **totals(request, everything, now), "team": True})
 
 
