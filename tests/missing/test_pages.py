@@ -85,6 +85,24 @@ def test_grading_shows_what_the_force_holds_and_records_it(mp):
     assert g.information_shown["looked_after"] is True and g.information_shown["previous_episodes"] == ["M-OLD"]
 
 
+def test_a_report_starts_from_the_childs_own_record_within_the_work_only(mp):
+    kid = child(mp["team"], "P20")
+    episode(kid, mp["team"], ref="M-BEFORE", reported="2024-05-01T20:00", returned="2024-05-02T10:00")
+    person_page = mp["client"].get("/people/P20/").content.decode()
+    assert 'href="/missing/report/?child=P20"' in person_page
+    child_page = mp["client"].get("/missing/children/P20/").content.decode()
+    assert 'href="/missing/report/?child=P20"' in child_page and "Report missing again" in child_page
+    form = mp["client"].get("/missing/report/?child=P20").content.decode()
+    assert f"Reporting <strong>{kid.display_name}</strong>" in form and 'value="P20"' in form
+    assert AccessLogEntry.objects.filter(record_id="P20", detail="missing report started from the record").exists()
+    resp = mp["client"].post("/missing/report/?child=P20", {"child": "P20", "reported_at": _recent(1)})
+    assert resp.status_code == 302 and MissingEpisode.objects.filter(child=kid).count() == 2
+    other = child(mp["org"].teams["om2"], "P-ELSEWHERE", given="Remy")  # outside the coordinator's work
+    elsewhere = mp["client"].get("/missing/report/?child=P-ELSEWHERE").content.decode()
+    assert "Remy" not in elsewhere and 'value="P-ELSEWHERE"' not in elsewhere
+    assert other.display_name not in elsewhere
+
+
 def test_report_a_new_child_and_an_unknown_id(mp):
     resp = mp["client"].post("/missing/report/", {"child": "P-NOBODY", "reported_at": _recent(1)})
     assert "no person &#x27;P-NOBODY&#x27;" in resp.content.decode()

@@ -84,10 +84,11 @@ def missing_of_person(request, person):
     as_child = list(mine.filter(child=person).order_by("-reported_at").values_list("ref", "reported_at")[:50])
     found_with = list(mine.filter(found_with=person).order_by("-reported_at")
                       .values_list("ref", "reported_at", "child__ref")[:50])
-    if not as_child and not found_with:
+    can_report = request.user.has_perm("vigil.record_missing")
+    if not as_child and not found_with and not can_report:
         return None
     log_shown(request.user, {"episode": [r[0] for r in as_child] + [r[0] for r in found_with],
                              "person": [r[2] for r in found_with]},
               justification=OWN, detail=f"person page {person.ref}: missing episodes")
     return {"title": "Missing children", "template": "missing/person_section.html", "person_ref": person.ref,
-            "as_child": as_child, "found_with": found_with}
+            "as_child": as_child, "found_with": found_with, "can_report": can_report}

@@ -8,10 +8,12 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods
 
 from vigil.core import policy
+from vigil.core.scope import open_record
 from vigil.missing import rules, selectors, services
 from vigil.missing.forms import GradeForm, InterviewForm, ReferralForm, ReportForm, ReturnForm, ScreeningForm
 from vigil.missing.models import Screening
 from vigil.missing.views.common import episode_or_response, moment
+from vigil.people.models import Person
 from vigil.web.actions import refused, submitted
 from vigil.web.asof import as_of
 
@@ -29,7 +31,11 @@ def board(request):
 @permission_required("vigil.record_missing", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def report(request):
-    form = ReportForm(request.POST or None)
+    ref = request.GET.get("child", "").strip()[:64]  # started from the child's own record: opened under scope
+    child, access = open_record(request.user, Person.objects.all(), ref, record_type="person",
+                                purpose="missing report started from the record") if ref else (None, None)
+    named = child.display_name if child is not None and access.allowed else ""
+    form = ReportForm(request.POST or None, initial={"child": ref} if named else None)
 
     @transaction.atomic  # a new child record and its episode, or neither
     def write(d):
@@ -41,7 +47,7 @@ def report(request):
 
     done = submitted(request, form, write, then=lambda ep: ("missing:grade", ep.ref),
                      success=lambda ep: f"Episode {ep.ref} reported. Grade it now, with what the force holds.")
-    return done or render(request, "missing/report.html", {"form": form})
+    return done or render(request, "missing/report.html", {"form": form, "named": named, "ref": ref})
 
 
 @login_required
