@@ -53,3 +53,12 @@ def sign_in(page, user, password=None):
     page.get_by_label("Code from your authenticator app, or a recovery code").fill(totp_now(user))
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/mfa/" not in url and "/login" not in url)
+
+
+def fill_date(page, label: str, day: str) -> None:
+    """Type an ISO date into a date's day, month and year boxes (web/dates.py), found by the fieldset's legend."""
+    year, month, dom = day.split("-")
+    group = page.get_by_role("group", name=label)
+    group.get_by_label("Day").fill(str(int(dom)))
+    group.get_by_label("Month").fill(str(int(month)))
+    group.get_by_label("Year").fill(year)

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import fill_date, sign_in
 from tests.offenders.factories import seed_case as make_seed_case
 from vigil.core import clock
 from vigil.core.models import AccessLogEntry
@@ -70,7 +70,7 @@ def test_decide_the_seeds_s96b_escalation(page, org, seed_case):
     page.get_by_label("Further attempts at varied times").check()
     page.get_by_label("Rationale", exact=True).fill("No successful visit since 2017 and two failed attempts: a warrant is "
                                         "proportionate; evening attempts meanwhile.")
-    page.get_by_label("Next review").fill("2024-08-29")
+    fill_date(page, "Next review", "2024-08-29")
     page.get_by_role("button", name="Record decision").click()
     expect(page.get_by_text("made by a Supt or above").first).to_be_visible()   # the applicant must be named
     page.get_by_label("Officer making the s.96B application (Supt or above)").select_option(label=str(supt))

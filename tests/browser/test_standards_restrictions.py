@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import fill_date, sign_in
 from tests.investigations import factories as inv
 from tests.security.restricted import make_restricted_officer
 from vigil.core.models import AccessLogEntry
@@ -48,10 +48,7 @@ def test_a_case_is_opened_by_choosing_the_officer_from_the_picker(page, org):
     choice.click()
     expect(page.get_by_label("Officer", exact=True)).to_have_value(org.officers["investigator"].ref)
     page.get_by_label("Category").select_option("vawg")
-    opened = page.get_by_role("group", name="Opened on")  # day, month and year in their own boxes
-    opened.get_by_label("Day").fill("1")
-    opened.get_by_label("Month").fill("8")
-    opened.get_by_label("Year").fill("2024")
+    fill_date(page, "Opened on", "2024-08-01")  # day, month and year in their own boxes
     page.get_by_role("button", name="Open the case").click()
     expect(page.get_by_text("opened.")).to_be_visible()
     assert OfficerCase.objects.get().officer == org.officers["investigator"]
