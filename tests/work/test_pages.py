@@ -48,7 +48,7 @@ def test_my_queue_names_the_record_orders_filters_and_pages(org):
         _task(org, n, severity="critical" if n == 30 else "medium")
     page = _client(org.user("offender_manager")).get("/work/").content.decode()
     assert s.person.display_name in page and "subject S1" in page
-    titles = re.findall(r'<strong><a href="[^"]*">([^<]+)</a></strong>', page)
+    titles = re.findall(r'<a class="govuk-link govuk-task-list__link" href="[^"]*"[^>]*>([^<]+)</a>', page)
     assert titles[0] == "Follow up 30"  # the critical one first, whatever its due time
     assert "Page 1 of" in page and len(titles) == 25
     second = _client(org.user("offender_manager")).get("/work/?kind=task&page=2").content.decode()
