@@ -15,6 +15,8 @@ def cases(org):
     return [
         Case("work:queue", "/work/", everyone(200)),
         Case("work:notices", "/work/notices/", everyone(200)),
+        Case("work:send_notices", "/work/notices/send/", {"administrator": 405},
+             note="GET: the job starts only from the page's form (POST)"),
         Case("work:team", "/work/team/", TEAM),
         # the task's team (Central West MOSOVO): its offender managers, its DS, its DI; the restricted officer is
         # a member of that team and sees the team's tasks

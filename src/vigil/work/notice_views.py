@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from vigil.core import jobs
 from vigil.core.errors import InputError
 from vigil.work import notices as service
+from vigil.work.jobs import send_notices
 from vigil.work.models import Notice, NoticeTiming
 
 RECENT = 20
@@ -43,3 +45,13 @@ def notices(request):
         "form": form, "email": email,
         "recent": Notice.objects.filter(officer=officer).order_by("-created_at", "-pk")[:RECENT],
     })
+
+
+@login_required
+@permission_required("vigil.administer", raise_exception=True)
+@require_POST
+def send(request):
+    """An administrator sends the waiting notices now (and today's digest if asked), in the background
+    (work/jobs.py), following it on the job's page."""
+    job_id = jobs.start(send_notices, actor=request.user, digest=request.POST.get("digest") == "on")
+    return redirect(jobs.job_url(job_id))

@@ -8,4 +8,5 @@ urlpatterns = [
     path("team/", views.team, name="team"),
     path("tasks/<int:pk>/", views.task, name="task"),
     path("notices/", notice_views.notices, name="notices"),
+    path("notices/send/", notice_views.send, name="send_notices"),
 ]
