@@ -75,6 +75,7 @@ NO_PERSONAL_DATA = {
     "investigations:assess": "POST only: records an assessment (logged as alteration)",
     "investigations:policy": "the required-level matrix: policy, no personal data",
     "standards:case_close": "POST only: closes a case (logged as alteration)",
+    "work:send_notices": "POST only: starts the job that sends the waiting notices (no personal data in them)",
     "api-crime-allocate": "POST only: allocates a crime (logged as alteration)",
     "api-offenders-visits": "POST only: records a visit (logged as collection)",
     "people:break_glass": "the break-glass form: names the record asked for (type and reference), shows nothing of "
