@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -175,8 +176,6 @@ def role_request(request, pk: int):
 
 
 def _teams_page(request, *, form=None, status=200):
-    from django.db.models import Count, Q
-
     teams = (Team.objects.select_related("borough")
              .annotate(members=Count("officers", filter=Q(officers__active=True)))
              .order_by("name"))
@@ -216,12 +215,11 @@ def team(request, ref: str):
     form = MoveOfficerForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            left = services.move_officer(request.user, officer_ref=form.cleaned_data["officer"], team=found,
-                                         reason=form.cleaned_data["reason"])
+            moved, left = services.move_officer(request.user, officer_ref=form.cleaned_data["officer"], team=found,
+                                                reason=form.cleaned_data["reason"])
         except InputError as exc:
             input_error(form, exc)
         else:
-            moved = Officer.objects.get(ref=form.cleaned_data["officer"])
             messages.success(request, f"{moved.titled} moved from {left.name} to {found.name}. What they hold "
                                       "(caseload, tasks, crimes) stays with them until it is reassigned.")
             return redirect("account_team", ref=found.ref)

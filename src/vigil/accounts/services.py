@@ -497,8 +497,8 @@ def add_team(actor, *, name: str, kind: str, borough: Borough | None = None) -> 
 
 
 @transaction.atomic
-def move_officer(actor, *, officer_ref: str, team: Team, reason: str) -> Team:
-    """Move an officer into ``team``; returns the team they left."""
+def move_officer(actor, *, officer_ref: str, team: Team, reason: str) -> tuple[Officer, Team]:
+    """Move an officer into ``team``; returns the officer and the team they left."""
     _require_admin(actor)
     reason = " ".join(reason.split())
     if len(reason) < 5:
@@ -513,4 +513,4 @@ def move_officer(actor, *, officer_ref: str, team: Team, reason: str) -> Team:
     officer.save(update_fields=["team"])
     access_log.record(actor=actor, operation="alteration", record_type="officer", record_ids=officer.ref,
                       justification=reason[:500], detail=f"moved from team {left.ref} to team {team.ref}")
-    return left
+    return officer, left

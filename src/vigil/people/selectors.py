@@ -52,6 +52,6 @@ def search_people(*, actor, q: str, break_glass=None) -> tuple[list[Person], int
     return results, outside_count
 
 
-def open_person(*, actor, ref: str) -> tuple[Person | None, Access]:
-    """Open one person record if the actor may; log the consultation or the refused attempt."""
-    return open_record(actor, Person.objects.all(), ref, record_type="person", purpose="person record opened")
+def open_person(*, actor, ref: str, purpose: str = "person record opened") -> tuple[Person | None, Access]:
+    """Open one person record if the actor may; log the consultation (for ``purpose``) or the refused attempt."""
+    return open_record(actor, Person.objects.all(), ref, record_type="person", purpose=purpose)

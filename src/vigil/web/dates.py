@@ -16,8 +16,7 @@ SEP = "|"  # joins the boxes of what is not a date, kept to show again; no date 
 
 
 class DateParts(forms.MultiWidget):
-    template_name = "web/widgets/date_parts.html"
-    use_fieldset = True
+    template_name = "web/widgets/date_parts.html"  # in web/field.html's fieldset (MultiWidget.use_fieldset)
 
     def __init__(self, attrs=None):
         box = {"inputmode": "numeric", "autocomplete": "off"}

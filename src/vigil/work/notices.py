@@ -340,3 +340,35 @@ def start_sender(interval: float = 60.0, stop: threading.Event | None = None) ->
     thread = threading.Thread(target=loop, name="vigil-notices", daemon=True)
     thread.start()
     return thread
+
+
+def counted(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def send(day: dt.date, now: dt.datetime | None = None, *, with_digest: bool = False, progress=None) -> str:
+    """What ``vigil notify`` and the notices job (work/jobs.py) do: record the work not yet told, make ``day``'s
+    digest if asked, send what is due; one line of what became of it. ``progress(stage)`` before each step."""
+    now = now or clock.now()
+    step = progress or (lambda stage: None)
+    step("finding the work not yet told")
+    found = collect(now)
+    made = None
+    if with_digest:
+        step("making the day's digests")
+        made = digest(day, now, planned=found)
+    step("sending")
+    sent = deliver(now)
+    line = f"{counted(sent.sent, 'notice')} sent, {sent.failed} failed, {counted(sent.items, 'item')} announced"
+    extra = []
+    if sent.no_address:
+        extra.append(f"{counted(sent.no_address, 'officer')} without an email address")
+    if sent.retrying:
+        extra.append(f"{sent.retrying} to try again")
+    if found.digest:
+        extra.append(f"{counted(found.digest, 'new item')} for the digest")
+    if made and made.already:
+        extra.append(f"{counted(made.already, 'officer')} already had the digest for {day.isoformat()}")
+    if sent.stuck:
+        extra.append(f"{counted(sent.stuck, 'notice')} stuck in 'sending' (not resent: it may have gone)")
+    return line + (f" ({'; '.join(extra)})" if extra else "")

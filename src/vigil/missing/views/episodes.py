@@ -8,12 +8,11 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods
 
 from vigil.core import policy
-from vigil.core.scope import open_record
 from vigil.missing import rules, selectors, services
 from vigil.missing.forms import GradeForm, InterviewForm, ReferralForm, ReportForm, ReturnForm, ScreeningForm
 from vigil.missing.models import Screening
 from vigil.missing.views.common import episode_or_response, moment
-from vigil.people.models import Person
+from vigil.people.selectors import open_person
 from vigil.web.actions import refused, submitted
 from vigil.web.asof import as_of
 
@@ -32,7 +31,7 @@ def board(request):
 @require_http_methods(["GET", "POST"])
 def report(request):
     ref = request.GET.get("child", "").strip()[:64]  # started from the child's own record: opened under scope
-    child, access = open_record(request.user, Person.objects.all(), ref, record_type="person",
+    child, access = open_person(actor=request.user, ref=ref,
                                 purpose="missing report started from the record") if ref else (None, None)
     named = child.display_name if child is not None and access.allowed else ""
     form = ReportForm(request.POST or None, initial={"child": ref} if named else None)

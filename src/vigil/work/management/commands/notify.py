@@ -3,9 +3,7 @@ from vigil.core.command import VigilCommand
 from vigil.core.errors import InputError
 from vigil.work import notices
 
-
-def _n(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
+_n = notices.counted
 
 
 class Command(VigilCommand):
@@ -28,28 +26,15 @@ class Command(VigilCommand):
             raise InputError("--day names a digest's day: use it with --digest")
         day = clock.parse_as_of(opts["day"], "--day") if opts["day"] is not None else clock.today()
         now = clock.now()
-        dry = opts["dry_run"]
-        found = notices.collect(now, dry_run=dry)
-        made = notices.digest(day, now, dry_run=dry, planned=found) if opts["digest"] else None
-        sent = notices.deliver(now, dry_run=dry)
-        if dry:
-            would = sent.pending + found.notices + (made.notices if made else 0)
-            line = (f"dry run: {_n(would, 'notice')} would be sent, {_n(found.immediate, 'new item')} told at once, "
-                    f"{_n(found.digest, 'new item')} for the digest")
-            if made:
-                line += f", {_n(made.items, 'item')} in {_n(made.notices, 'digest')} for {day.isoformat()}"
-            self.stdout.write(line + "; nothing sent")
+        if not opts["dry_run"]:
+            self.stdout.write(notices.send(day, now, with_digest=opts["digest"]))
             return
-        line = f"{_n(sent.sent, 'notice')} sent, {sent.failed} failed, {_n(sent.items, 'item')} announced"
-        extra = []
-        if sent.no_address:
-            extra.append(f"{_n(sent.no_address, 'officer')} without an email address")
-        if sent.retrying:
-            extra.append(f"{sent.retrying} to try again")
-        if found.digest:
-            extra.append(f"{_n(found.digest, 'new item')} for the digest")
-        if made and made.already:
-            extra.append(f"{_n(made.already, 'officer')} already had the digest for {day.isoformat()}")
-        if sent.stuck:
-            extra.append(f"{_n(sent.stuck, 'notice')} stuck in 'sending' (not resent: it may have gone)")
-        self.stdout.write(line + (f" ({'; '.join(extra)})" if extra else ""))
+        found = notices.collect(now, dry_run=True)
+        made = notices.digest(day, now, dry_run=True, planned=found) if opts["digest"] else None
+        sent = notices.deliver(now, dry_run=True)
+        would = sent.pending + found.notices + (made.notices if made else 0)
+        line = (f"dry run: {_n(would, 'notice')} would be sent, {_n(found.immediate, 'new item')} told at once, "
+                f"{_n(found.digest, 'new item')} for the digest")
+        if made:
+            line += f", {_n(made.items, 'item')} in {_n(made.notices, 'digest')} for {day.isoformat()}"
+        self.stdout.write(line + "; nothing sent")
