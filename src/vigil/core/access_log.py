@@ -22,6 +22,7 @@ from django.db import connection, transaction
 
 from vigil.core import clock, log_anchor
 from vigil.core.models import AccessLogEntry, Operation
+from vigil.core.rows import insert as insert_rows
 
 GENESIS = "0" * 64
 _ADVISORY_LOCK_KEY = 0x5649_4731  # "VIG1": serialises appends on PostgreSQL
@@ -139,15 +140,15 @@ def _append(items: list[tuple[dict, list]]) -> None:
                             detail=f"signing key changed from {last['key_id'] or 'none (unkeyed entries)'} "
                                    f"to {ring.current}", key_id=ring.current)
             h = entry_hash(prev, _fields(rotation), key)
-            rows.append(AccessLogEntry(**rotation, prev_hash=prev, entry_hash=h))
+            rows.append(dict(rotation, prev_hash=prev, entry_hash=h))
             prev = h
         for base, ids in items:
             for rid in ids:
                 fields = dict(base, record_id=str(rid)[:128], key_id=ring.current)
                 h = entry_hash(prev, _fields(fields), key)
-                rows.append(AccessLogEntry(**fields, prev_hash=prev, entry_hash=h))
+                rows.append(dict(fields, prev_hash=prev, entry_hash=h))
                 prev = h
-        AccessLogEntry.objects.bulk_create(rows, batch_size=2000)
+        insert_rows(AccessLogEntry, rows)
         if log_anchor.checkpoint_due():
             checkpoint_on_commit()
 

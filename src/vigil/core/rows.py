@@ -1,4 +1,5 @@
-"""Reading many rows fast: a queryset's own SQL run plainly, converting only the columns that need it.
+"""Reading and writing many rows fast: a queryset's own SQL run plainly, converting only the columns that need it,
+and ``insert`` for thousands of new rows at once (the sweep's alerts, a linkage run's pairs, the access log).
 
 Django passes every value of every row through its field's converters (parse, make aware): seconds at national
 scale (80,000 subjects, 1.6 million visits). The sweep's set-based reads go through ``plain_rows``; pages use the
@@ -8,11 +9,13 @@ itself), PostgreSQL as dates and aware times.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import DateField, DateTimeField, JSONField, Model, QuerySet, TimeField
 
 
 def as_dates(rows: Iterable[tuple], dates: tuple[int, ...] = (1,), datetimes: tuple[int, ...] = ()) -> Iterator[tuple]:
@@ -45,3 +48,87 @@ def plain_rows(qs: QuerySet, dates: tuple[int, ...] = (), datetimes: tuple[int, 
     with connection.cursor() as cur:
         cur.execute(sql, params)
         return list(as_dates(cur.fetchall(), dates, datetimes))
+
+
+def insert(model, rows: Iterable[Mapping[str, Any] | Model | tuple], *, columns: Sequence[str] | None = None,
+           chunk: int = 50000, advance=None) -> int:
+    """Write many new rows fast: COPY on PostgreSQL, ``executemany`` on SQLite, in the caller's transaction.
+
+    Each row is an unsaved instance of ``model``, a mapping of field attnames (``left_id``, not ``left``) to Python
+    values (a field left out takes its default), or, with ``columns`` (attnames), a tuple in their order. Values are
+    written as Django writes them (JSON as text, dates and times as ISO text on SQLite), without passing each through
+    the ORM's compiler, which is most of ``bulk_create``'s time for thousands of rows. No signals, no ids returned:
+    read them back where they are needed. ``advance(n)`` is told of each chunk written (a progress bar)."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        return 0
+    if columns is not None:
+        by_name = {f.attname: f for f in model._meta.concrete_fields}
+        fields = [by_name[c] for c in columns]
+    elif isinstance(first, Model):
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key or getattr(first, f.attname) is not None]
+    else:
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key or f.attname in first]
+    prepare = [_writer(f) for f in fields]
+    if columns is not None:
+        def values(row):
+            return tuple(p(v) for p, v in zip(prepare, row, strict=True))
+    elif isinstance(first, Model):
+        def values(row):
+            return tuple(p(getattr(row, f.attname)) for f, p in zip(fields, prepare, strict=True))
+    else:
+        default = {f.attname: f.get_default() for f in fields}
+
+        def values(row):
+            return tuple(p(row.get(f.attname, default[f.attname])) for f, p in zip(fields, prepare, strict=True))
+    q = connection.ops.quote_name
+    table, names = q(model._meta.db_table), ", ".join(q(f.column) for f in fields)
+    written, batch = 0, [values(first)]
+    for row in rows:
+        batch.append(values(row))
+        if len(batch) >= chunk:
+            written += _write(table, names, batch, advance)
+            batch = []
+    return written + (_write(table, names, batch, advance) if batch else 0)
+
+
+def _write(table: str, names: str, batch: list[tuple], advance) -> int:
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            with cur.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in batch:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(batch[0]))
+            cur.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", batch)  # noqa: S608 - model names
+    if advance:
+        advance(len(batch))
+    return len(batch)
+
+
+def set_values(model, attname: str, values: Mapping[Any, Any]) -> int:
+    """Set one column of many rows, each to its own value (``{pk: value}``): one statement run for all of them
+    (``executemany``, pipelined on PostgreSQL), not one ``UPDATE`` per distinct value."""
+    if not values:
+        return 0
+    field = next(f for f in model._meta.concrete_fields if f.attname == attname)
+    prepare = _writer(field)
+    q = connection.ops.quote_name
+    with connection.cursor() as cur:
+        cur.executemany(f"UPDATE {q(model._meta.db_table)} SET {q(field.column)} = %s "  # noqa: S608 - model names
+                        f"WHERE {q(model._meta.pk.column)} = %s", [(prepare(v), pk) for pk, v in values.items()])
+    return len(values)
+
+
+def _writer(field):
+    """How one field's Python value is written by ``insert``."""
+    if isinstance(field, JSONField):
+        encoder = field.encoder
+        return lambda v: None if v is None else json.dumps(v, cls=encoder)
+    if connection.vendor == "sqlite" and isinstance(field, DateTimeField):
+        return lambda v: v if v is None or isinstance(v, str) else (
+            v.astimezone(dt.UTC).replace(tzinfo=None) if v.tzinfo else v).isoformat(sep=" ")
+    if connection.vendor == "sqlite" and isinstance(field, DateField | TimeField):
+        return lambda v: v if v is None or isinstance(v, str) else v.isoformat()
+    return lambda v: v

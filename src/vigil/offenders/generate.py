@@ -12,21 +12,21 @@
   fresh matters for each of them to act on.
 
 ``national`` is at least 80,000 subjects and 1.6 million visits. Visits are written with COPY on PostgreSQL and
-``executemany`` on SQLite, in the open transaction of ``vigil generate``.
+``executemany`` on SQLite (``core.rows.insert``), in the open transaction of ``vigil generate``.
 """
 from __future__ import annotations
 
 import datetime as dt
 import random
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db import connection
 
 from vigil.accounts.models import Officer, Team
 from vigil.core.policy import defaults
+from vigil.core.rows import insert as insert_rows
 from vigil.demo import fictional
 from vigil.demo.registry import GenerateContext, generator
 from vigil.offenders.calculators import static99r
@@ -177,50 +177,6 @@ def static99r_items(rng: random.Random, level: str, age: float) -> dict:
             "unrelated_victim": rng.random() < (0.7 if hi else 0.4),
             "stranger_victim": rng.random() < (0.35 if hi else 0.1),
             "male_victim": rng.random() < 0.2}
-
-
-class Writer:
-    """Fast writes for the largest tables: COPY on PostgreSQL, executemany on SQLite."""
-
-    def __init__(self, advance=None):
-        self.advance = advance
-
-    def rows(self, model, columns: Sequence[str], rows: Iterable[tuple], chunk: int = 50000) -> int:
-        table = model._meta.db_table
-        n = 0
-        batch: list[tuple] = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= chunk:
-                n += self._write(table, columns, batch)
-                batch = []
-        if batch:
-            n += self._write(table, columns, batch)
-        return n
-
-    def _write(self, table: str, columns: Sequence[str], batch: list[tuple]) -> int:
-        cols = ", ".join(columns)
-        with connection.cursor() as cur:
-            if connection.vendor == "postgresql":
-                with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                    for row in batch:
-                        copy.write_row(row)
-            else:
-                marks = ", ".join(["%s"] * len(columns))
-                cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})",  # noqa: S608 - names from the model
-                                [tuple(map(_sqlite_value, row)) for row in batch])
-        if self.advance:
-            self.advance(len(batch))
-        return len(batch)
-
-
-def _sqlite_value(v):
-    """SQLite stores dates and times as ISO text, as Django writes them."""
-    if isinstance(v, dt.datetime):
-        return v.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
-    if isinstance(v, dt.date | dt.time):
-        return v.isoformat()
-    return v
 
 
 @generator("offenders", order=30)
@@ -598,7 +554,7 @@ class Generator:
         self._write_assessments()
         advance = ctx.task("visits", len(rows.visits))
         rows.visits.sort(key=lambda v: (v[0], v[1]))
-        Writer(advance).rows(Visit, VISIT_COLUMNS, rows.visits)
+        insert_rows(Visit, rows.visits, columns=VISIT_COLUMNS, advance=advance)
         advance.finish()
         ctx.shared["offenders"] = {"subjects": Subject.objects.count(), "visits": len(rows.visits)}
 

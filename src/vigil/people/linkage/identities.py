@@ -12,6 +12,7 @@ from __future__ import annotations
 import networkx as nx
 from django.db import transaction
 
+from vigil.core import rows
 from vigil.people.linkage.models import LINKED, RecordMatch
 from vigil.people.models import Identity, Person
 
@@ -63,17 +64,9 @@ def recompute() -> tuple[int, set[int]]:
     else:
         pk_of.update({i.ref: i.pk for i in made})
     chosen.update({n: pk_of[ref] for n, ref in new_refs.items()})
-    changes: dict[int | None, list[int]] = {}
-    for n, group in enumerate(groups):
-        for pk in group:
-            if current.get(pk) != chosen[n]:
-                changes.setdefault(chosen[n], []).append(pk)
-    for pk in set(current) - members:
-        changes.setdefault(None, []).append(pk)
-    changed: set[int] = set()
-    for identity_id, pks in changes.items():
-        for i in range(0, len(pks), CHUNK):
-            Person.objects.filter(pk__in=pks[i:i + CHUNK]).update(identity_id=identity_id)
-        changed.update(pks)
+    changes: dict[int, int | None] = {pk: chosen[n] for n, group in enumerate(groups) for pk in group
+                                      if current.get(pk) != chosen[n]}
+    changes.update({pk: None for pk in set(current) - members})
+    rows.set_values(Person, "identity_id", changes)
     Identity.objects.filter(records__isnull=True).delete()
-    return len(groups), changed
+    return len(groups), set(changes)

@@ -370,7 +370,10 @@ def _train(linker: Linker, link_type: str, seed: int, u_pairs: float) -> bool:
     splink_log.setLevel(logging.ERROR)
     try:
         try:
-            linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=seed)
+            # every sampled pair counts, in one pass per comparison: no early stop, which never comes on the rare
+            # levels (an identifier agreeing) and made ten passes of each; the same sample, so the same u each run
+            linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=seed, min_count_per_level=None,
+                                                             num_chunks=1)
         except Exception:  # training is an improvement, never a requirement
             logger.warning("u could not be estimated; scoring with the prior parameters", exc_info=True)
             return False

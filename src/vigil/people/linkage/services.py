@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from django.db import transaction
 from django.dispatch import Signal
 
-from vigil.core import access_log, clock, policy
+from vigil.core import access_log, clock, policy, rows
 from vigil.core.errors import InputError
 from vigil.core.scope import officer_of
 from vigil.people.linkage import identities, records, reviews
@@ -59,8 +59,8 @@ def run_linkage(*, actor="system:link", pol=None, train: bool | None = None, as_
         raise InputError("linkage thresholds: the review threshold is above the auto-link threshold")
     started = clock.now()
     who = actor if isinstance(actor, str) else access_log.actor_names(actor)[0]
-    rows = records.person_rows()
-    digests = records.digests(rows)
+    people = records.person_rows()
+    digests = records.digests(people)
     fresh, saved = None, None
     if incremental:
         saved = LinkRun.objects.exclude(model={}).values_list("model", flat=True).first()
@@ -70,18 +70,18 @@ def run_linkage(*, actor="system:link", pol=None, train: bool | None = None, as_
         elif progress:
             progress("no earlier run to build on: comparing every record")
     if progress:
-        progress(f"{len(rows)} rows read" + (f"; {len(fresh)} records new or changed" if fresh is not None else ""))
+        progress(f"{len(people)} rows read" + (f"; {len(fresh)} records new or changed" if fresh is not None else ""))
     from vigil.people.linkage import (  # Splink and pandas load when linkage runs, not with every command
         engines,
         model,
     )
 
     if (fresh is not None and not fresh) or len(digests) < 2:  # nothing to compare: no engine is started
-        scored = model.Scored.nothing((saved or {}).get("vigil_parameters", "prior"), len(rows), len(digests),
+        scored = model.Scored.nothing((saved or {}).get("vigil_parameters", "prior"), len(people), len(digests),
                                       saved or {})
     else:
         with engines.backend(engine) as db_api:
-            scored = model.score(records.table(rows), pol, train=train, db_api=db_api, fresh=fresh, saved=saved)
+            scored = model.score(records.table(people), pol, train=train, db_api=db_api, fresh=fresh, saved=saved)
     if progress:
         progress(f"{len(scored.pairs)} pairs scored at or above the review threshold")
     with transaction.atomic():
@@ -130,7 +130,10 @@ def run_linkage(*, actor="system:link", pol=None, train: bool | None = None, as_
                       why=f"scored below the review threshold in run #{run.pk}")
                 m.status = MatchStatus.WITHDRAWN
                 withdrawn.append(m)
-        RecordMatch.objects.bulk_create(created, batch_size=2000)
+        rows.insert(RecordMatch, created)
+        pk_of = {(a, b): pk for a, b, pk in RecordMatch.objects.filter(run=run).values_list("left_id", "right_id", "pk")}
+        for m in created:
+            m.pk = pk_of[(m.left_id, m.right_id)]
         RecordMatch.objects.bulk_update(updated + withdrawn, ["probability", "match_weight", "evidence", "run",
                                                               "scored_at", "status", "history"], batch_size=1000)
         same = [m.pk for m in rescored]  # only the run and the time move: one UPDATE per 900, not a CASE each
@@ -167,14 +170,12 @@ def _remember(digests: dict[str, str], fresh: set[str] | None) -> None:
     """What each compared record looked like, for the next incremental run."""
     if fresh is None:
         ComparedRecord.objects.all().delete()
-        ComparedRecord.objects.bulk_create([ComparedRecord(person_id=int(p), digest=d) for p, d in digests.items()],
-                                           batch_size=5000)
+        rows.insert(ComparedRecord, [{"person_id": int(p), "digest": d} for p, d in digests.items()])
         return
     ids = [int(p) for p in fresh]
     for i in range(0, len(ids), 900):
         ComparedRecord.objects.filter(person_id__in=ids[i:i + 900]).delete()
-    ComparedRecord.objects.bulk_create([ComparedRecord(person_id=int(p), digest=digests[p]) for p in fresh],
-                                       batch_size=5000)
+    rows.insert(ComparedRecord, [{"person_id": int(p), "digest": digests[p]} for p in fresh])
 
 
 def _hand_over_reviews(run: LinkRun, scored: list[RecordMatch], withdrawn: list[RecordMatch], actor) -> None:
