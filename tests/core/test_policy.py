@@ -41,3 +41,17 @@ def test_bad_changes_are_refused_and_nothing_is_written(changes, reason, message
 def test_what_if_overrides_do_not_touch_the_stored_policy():
     p = policy.defaults().with_overrides(test__example_days=7)
     assert p["test.example_days"] == 7 and policy.defaults()["test.example_days"] == 30
+
+
+def test_policy_values_are_read_only_and_the_same_on_every_read():
+    import json
+
+    pol = policy.defaults()
+    outcomes, matrix = pol["visits.failed_outcomes"], pol["allocation.units_by_level"]
+    assert pol["visits.failed_outcomes"] is outcomes  # frozen once per policy, not copied on every read
+    with pytest.raises(AttributeError):
+        outcomes.append("seen_at_home")
+    with pytest.raises(TypeError):
+        matrix["9"] = 99
+    assert "seen_at_home" not in policy.defaults()["visits.failed_outcomes"]
+    assert json.loads(json.dumps(matrix)) == dict(matrix)  # still reads as JSON (the policy command, the forms)

@@ -42,23 +42,50 @@ def keys() -> dict[str, PolicyKey]:
 _IMMUTABLE = (int, float, str, bool, type(None))
 
 
+class FrozenDict(dict):
+    """A policy value that is a mapping: read as a dict (JSON, templates), refused if changed."""
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError("policy values are read-only: change them with a new policy version")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _refuse
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, _IMMUTABLE):
+        return value
+    if isinstance(value, Mapping):
+        return FrozenDict({k: _frozen(v) for k, v in value.items()})
+    if isinstance(value, set | frozenset):
+        return frozenset(_frozen(v) for v in value)
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    return copy.deepcopy(value)
+
+
 class Policy(Mapping):
     """An immutable view of policy values: defaults overlaid with a version's overrides."""
 
     def __init__(self, overrides: Mapping[str, Any] | None = None, version: int = 0):
         self._overrides = dict(overrides or {})
         self.version = version
+        self._read: dict[str, Any] = {}
 
     def __getitem__(self, key: str) -> Any:
+        try:
+            return self._read[key]
+        except KeyError:
+            pass
         if key in self._overrides:
             value = self._overrides[key]
         elif key in _KEYS:
             value = _KEYS[key].default
         else:
             raise KeyError(f"no policy key {key!r}")
-        # A copy only of what could be changed in place: rules read numbers and words hundreds of thousands of
-        # times in a sweep.
-        return value if isinstance(value, _IMMUTABLE) else copy.deepcopy(value)
+        # Read-only once, then the same value every time: rules read lists of outcomes and bank holidays hundreds
+        # of thousands of times in a sweep, and nobody can change a policy by changing what it handed them.
+        self._read[key] = value = _frozen(value)
+        return value
 
     def __iter__(self) -> Iterator[str]:
         return iter(sorted(set(_KEYS) | set(self._overrides)))

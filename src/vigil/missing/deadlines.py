@@ -10,6 +10,7 @@ answer whenever it runs.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
@@ -45,9 +46,14 @@ def is_overdue(deadline: dt.datetime, done_at: dt.datetime | None, as_of: dt.dat
     return deadline < judged and not done_by(done_at, judged)
 
 
+@functools.lru_cache(maxsize=8)
+def _days_off(holidays: tuple) -> frozenset[dt.date]:
+    return frozenset(h if isinstance(h, dt.date) else dt.date.fromisoformat(h) for h in holidays)
+
+
 def add_working_days(start: dt.date, days: int, holidays: Iterable[str | dt.date] = ()) -> dt.date:
     """The ``days``-th working day after ``start`` (Monday–Friday, not a bank holiday)."""
-    off = {h if isinstance(h, dt.date) else dt.date.fromisoformat(h) for h in holidays}
+    off = _days_off(holidays if isinstance(holidays, tuple) else tuple(holidays))
     d = start
     counted = 0
     while counted < days:

@@ -5,6 +5,7 @@ Shared by the sweep, the coordinator's board and the offender-link check, so eac
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -51,13 +52,15 @@ def episode_facts(episodes: QuerySet | None = None, *, until: dt.datetime | None
     parts = [None] if whole else list(chunks(pks))
     for part in parts:
         sq = Screening.objects.all() if part is None else Screening.objects.filter(episode_id__in=part)
-        for s in sq.values("episode_id", "stage", "at", "indicators", "referral_at").order_by("at", "pk").iterator(
-                chunk_size=20000):
-            screenings[s["episode_id"]].append(ScreeningFact(s["stage"], s["at"], tuple(s["indicators"] or ()),
-                                                             s["referral_at"]))
+        for episode, stage, at, indicators, referral_at in plain_rows(sq.values_list(
+                "episode_id", "stage", "at", "indicators", "referral_at").order_by("at", "pk"), datetimes=(2, 4)):
+            if isinstance(indicators, str):  # JSON as stored, read without the ORM
+                indicators = json.loads(indicators)
+            screenings[episode].append(ScreeningFact(stage, at, tuple(indicators or ()), referral_at))
         fq = through.objects.all() if part is None else through.objects.filter(missingepisode_id__in=part)
-        for f in fq.values("missingepisode_id", "person__ref", "person__identity__ref").iterator(chunk_size=20000):
-            found_with[f["missingepisode_id"]].append(identity_key(f["person__ref"], f["person__identity__ref"]))
+        for episode, ref, identity in plain_rows(fq.values_list("missingepisode_id", "person__ref",
+                                                                "person__identity__ref")):
+            found_with[episode].append(identity_key(ref, identity))
     return [EpisodeFact(
         ref=r["ref"], child=r["child__ref"], child_key=identity_key(r["child__ref"], r["child__identity__ref"]),
         reported_at=r["reported_at"], returned_at=r["returned_at"], last_seen_at=r["last_seen_at"],
