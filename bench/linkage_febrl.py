@@ -119,18 +119,41 @@ def through_import(df: pd.DataFrame, truth: set, pol, threshold: float, url: str
           f"(recall {len(got & partial) / len(partial):.4f})")
     c = quality(components_pairs(got), truth)
     print(f"    as identities (connected components): F1 {c['f1']:.4f} (P {c['precision']:.4f} R {c['recall']:.4f})")
-    start = time.perf_counter()
-    run = run_linkage(actor="bench")
-    whole = time.perf_counter() - start
+    whole = None
+    for _ in range(3):  # best of three, each a first run over the same records (what a run wrote is cleared)
+        _forget_linkage()
+        start = time.perf_counter()
+        run = run_linkage(actor="bench")
+        whole = min(whole or 1e9, time.perf_counter() - start)
     print(f"  Splink used directly (its FEBRL3 example) F1 {direct['f1']:.4f} at {threshold} in "
-          f"{direct['seconds']:.1f} s")
-    print(f"  vigil link, the whole service: {whole:.1f} s ({run.pairs_scored} pairs, {run.identities} identities) "
-          f"— × {whole / direct['seconds']:.1f} of Splink used directly; scoring alone × "
-          f"{linked / direct['seconds']:.1f}")
+          f"{direct['seconds']:.2f} s (best of three)")
+    print(f"  vigil link, the whole service: {whole:.2f} s ({run.pairs_scored} pairs, {run.identities} identities) "
+          f"(best of three) — × {whole / direct['seconds']:.2f} of Splink used directly; scoring alone × "
+          f"{linked / direct['seconds']:.2f}")
+
+
+def _forget_linkage() -> None:
+    """Back to the records as imported: no run, pair, identity or review task (the access log is kept)."""
+    from vigil.people.linkage.models import ComparedRecord, LinkRun, RecordMatch
+    from vigil.people.models import Identity, Person
+    from vigil.work.models import Task
+
+    Task.objects.filter(kind="linkage_review").delete()
+    RecordMatch.objects.all().delete()
+    Person.objects.update(identity=None)
+    Identity.objects.all().delete()
+    ComparedRecord.objects.all().delete()
+    LinkRun.objects.all().delete()
 
 
 def splink_direct(df: pd.DataFrame, truth: set, threshold: float) -> dict:
-    """Splink's own FEBRL3 deduplication example, used directly (DuckDB), timed from the raw table to the pairs."""
+    """Splink's own FEBRL3 deduplication example, used directly (DuckDB), timed from the raw table to the pairs;
+    best of three."""
+    runs = [_splink_direct_once(df, truth, threshold) for _ in range(3)]
+    return min(runs, key=lambda r: r["seconds"])
+
+
+def _splink_direct_once(df: pd.DataFrame, truth: set, threshold: float) -> dict:
     import duckdb
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on

@@ -265,13 +265,12 @@ class Scored:
             weights = df[f"mw_{comp.name}"].fillna(0.0).astype(float).round(2).tolist() if f"mw_{comp.name}" in df \
                 else [0.0] * n
             labels = {g: comp.label(g) for g in set(gammas)}
-            sides = {end: {c: [_show(v) for v in (df[f"{c}_{end}"].tolist() if f"{c}_{end}" in df else [None] * n)]
-                           for c in comp.shows} for end in ("l", "r")}
-            for i in range(n):
-                left, right = ("l", "r") if lower_first[i] else ("r", "l")
-                out[i].append({"comparison": comp.name, "level": labels[gammas[i]], "weight": weights[i],
-                               "left": {c: sides[left][c][i] for c in comp.shows},
-                               "right": {c: sides[right][c][i] for c in comp.shows}})
+            ends = [[dict(zip(comp.shows, values, strict=True)) for values in zip(*(
+                [_show(v) for v in (df[f"{c}_{end}"].tolist() if f"{c}_{end}" in df else [None] * n)]
+                for c in comp.shows), strict=True)] if comp.shows else [{}] * n for end in ("l", "r")]
+            for i, (ls, rs, g, w, first) in enumerate(zip(*ends, gammas, weights, lower_first, strict=True)):
+                out[i].append({"comparison": comp.name, "level": labels[g], "weight": w,
+                               "left": ls if first else rs, "right": rs if first else ls})
         return out
 
 
@@ -333,7 +332,9 @@ def score(tables: pa.Table | list[pa.Table], pol: Mapping, *, min_probability: f
         probability_two_random_records_match=trained_prior or prior_match_probability(people, pol),
         retain_matching_columns=True, retain_intermediate_calculation_columns=True,
         additional_columns_to_retain=["person_id", "born"])
-    linker = Linker(inputs if len(inputs) > 1 else inputs[0], settings, log_level=None)
+    # Splink's settings check only logs columns it cannot find; these settings are ours and tested
+    # (tests/people/test_linkage.py), so the SQL parsing it costs (0.2 s a run) is skipped.
+    linker = Linker(inputs if len(inputs) > 1 else inputs[0], settings, log_level=None, validate_settings=False)
     trained = people >= pol["linkage.min_records_for_training"] if train is None else train
     if saved:
         trained = saved.get("vigil_parameters") == "trained"

@@ -37,9 +37,13 @@ identities_changed = Signal()
 
 
 
+def _entry(*, at: dt.datetime, by: str, what: str, why: str = "") -> dict:
+    """One line of a pair's history."""
+    return {"at": at.isoformat(timespec="seconds"), "by": by, "what": what, **({"why": why} if why else {})}
+
+
 def _note(match: RecordMatch, *, at: dt.datetime, by: str, what: str, why: str = "") -> None:
-    match.history = [*match.history, {"at": at.isoformat(timespec="seconds"), "by": by, "what": what,
-                                      **({"why": why} if why else {})}]
+    match.history = [*match.history, _entry(at=at, by=by, what=what, why=why)]
 
 
 def _classify(p: float, pol: Mapping) -> str:
@@ -104,12 +108,12 @@ def run_linkage(*, actor="system:link", pol=None, train: bool | None = None, as_
             left, right = min(a, b), max(a, b)
             seen.add((left, right))
             m = existing.get((left, right))
-            if m is None:
-                m = RecordMatch(left_id=left, right_id=right, probability=p, match_weight=w, evidence=evidence,
-                                status=_classify(p, pol), run=run, scored_at=now)
-                _note(m, at=now, by=who, what=m.status, why=f"scored p={p:.3f} in run #{run.pk}")
-                created.append(m)
-                newly.append(m)
+            if m is None:  # a new pair: written as a row (thousands on a first run), read back below if queued
+                status = _classify(p, pol)
+                created.append({"left_id": left, "right_id": right, "probability": p, "match_weight": w,
+                                "evidence": evidence, "status": status, "run_id": run.pk, "scored_at": now,
+                                "history": [_entry(at=now, by=who, what=status,
+                                                   why=f"scored p={p:.3f} in run #{run.pk}")]})
                 continue
             same = (m.probability, m.match_weight, m.evidence) == (p, w, evidence)
             m.probability, m.match_weight, m.evidence, m.run, m.scored_at = p, w, evidence, run, now
@@ -131,9 +135,7 @@ def run_linkage(*, actor="system:link", pol=None, train: bool | None = None, as_
                 m.status = MatchStatus.WITHDRAWN
                 withdrawn.append(m)
         rows.insert(RecordMatch, created)
-        pk_of = {(a, b): pk for a, b, pk in RecordMatch.objects.filter(run=run).values_list("left_id", "right_id", "pk")}
-        for m in created:
-            m.pk = pk_of[(m.left_id, m.right_id)]
+        queued = list(RecordMatch.objects.filter(run=run, status=MatchStatus.QUEUED))  # only new pairs have run yet
         RecordMatch.objects.bulk_update(updated + withdrawn, ["probability", "match_weight", "evidence", "run",
                                                               "scored_at", "status", "history"], batch_size=1000)
         same = [m.pk for m in rescored]  # only the run and the time move: one UPDATE per 900, not a CASE each
@@ -149,7 +151,8 @@ def run_linkage(*, actor="system:link", pol=None, train: bool | None = None, as_
         run.identities = count
         run.seconds = round((run.finished_at - started).total_seconds(), 2)
         run.save()
-        touched = {m.left_id for m in newly + withdrawn} | {m.right_id for m in newly + withdrawn}
+        touched = ({m.left_id for m in newly + withdrawn} | {m.right_id for m in newly + withdrawn}
+                   | {r["left_id"] for r in created} | {r["right_id"] for r in created})
         access_log.record(actor=actor, operation="combination", record_type="linkage_run", record_ids=str(run.pk),
                           justification=PURPOSE,
                           detail=f"{scored.people} records ({scored.parameters} parameters"
@@ -161,7 +164,7 @@ def run_linkage(*, actor="system:link", pol=None, train: bool | None = None, as_
             refs = _refs(touched)
             access_log.record(actor=actor, operation="combination", record_type="person", record_ids=refs,
                               justification=PURPOSE, detail=f"record linkage run #{run.pk}: linked or queued")
-        _hand_over_reviews(run, created + updated + rescored, withdrawn, actor)
+        _hand_over_reviews(run, queued + updated + rescored, withdrawn, actor)  # a new pair has no task to clear
         _announce(changed, as_of or clock.today(), actor)
     return run
 
