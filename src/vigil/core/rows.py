@@ -108,16 +108,22 @@ def _write(table: str, names: str, batch: list[tuple], advance) -> int:
 
 
 def set_values(model, attname: str, values: Mapping[Any, Any]) -> int:
-    """Set one column of many rows, each to its own value (``{pk: value}``): one statement run for all of them
-    (``executemany``, pipelined on PostgreSQL), not one ``UPDATE`` per distinct value."""
+    """Set one column of many rows, each to its own value (``{pk: value}``): one statement for all of them (over
+    two arrays on PostgreSQL, ``executemany`` on SQLite), not one ``UPDATE`` per distinct value."""
     if not values:
         return 0
     field = next(f for f in model._meta.concrete_fields if f.attname == attname)
     prepare = _writer(field)
     q = connection.ops.quote_name
+    table, column, pk = q(model._meta.db_table), q(field.column), q(model._meta.pk.column)
     with connection.cursor() as cur:
-        cur.executemany(f"UPDATE {q(model._meta.db_table)} SET {q(field.column)} = %s "  # noqa: S608 - model names
-                        f"WHERE {q(model._meta.pk.column)} = %s", [(prepare(v), pk) for pk, v in values.items()])
+        if connection.vendor == "postgresql":  # one statement over two arrays
+            types = model._meta.pk.rel_db_type(connection), field.db_type(connection)
+            cur.execute(f"UPDATE {table} SET {column} = v.value FROM unnest(%s::{types[0]}[], %s::{types[1]}[]) "  # noqa: S608
+                        f"AS v(pk, value) WHERE {table}.{pk} = v.pk", [list(values), [prepare(v) for v in values.values()]])
+        else:
+            cur.executemany(f"UPDATE {table} SET {column} = %s WHERE {pk} = %s",  # noqa: S608 - model names
+                            [(prepare(v), k) for k, v in values.items()])
     return len(values)
 
 
