@@ -41,6 +41,7 @@ from django.db.migrations.loader import MigrationLoader
 
 from vigil.core import access_log, clock, log_anchor
 from vigil.core.errors import InputError
+from vigil.core.rows import analyze as analyze_tables
 
 FORMAT = "vigil-backup/1"
 FORMAT_PREFIX = "vigil-backup/"
@@ -518,6 +519,7 @@ def restore(path: str | os.PathLike, progress: Progress | None = None) -> Restor
     except DatabaseError as exc:
         raise InputError(f"the database refused a row from the backup ({str(exc).splitlines()[0]}): nothing "
                          "was restored") from None
+    analyze_tables()
     return RestoreResult(checked.header, checked.rows, loaded)
 
 

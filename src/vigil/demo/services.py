@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from vigil.core import access_log
+from vigil.core import access_log, rows
 from vigil.core.errors import InputError
 from vigil.demo.registry import SCALES, GenerateContext, generators
 from vigil.people.models import Person
@@ -25,4 +25,5 @@ def generate(*, scale: str, seed: int, as_of: dt.date, progress=None) -> Generat
                           record_ids=f"generate:{scale}:{seed}",
                           justification="synthetic data for a demonstration or test (no real person)",
                           detail=f"scale {scale}, seed {seed}, as of {as_of}")
+    rows.analyze()
     return ctx

@@ -17,7 +17,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.db import transaction
 
-from vigil.core import access_log, clock
+from vigil.core import access_log, clock, rows
 from vigil.core.errors import InputError
 from vigil.interchange import registry
 from vigil.interchange.schema import _fmt, check, refs
@@ -271,6 +271,8 @@ def import_document(doc: dict, *, actor: Any = "system:import", source: str = ""
         for record_type, refs in sorted(touched.items()):
             rejudge(record_type, refs, clock.today(),
                     cleared_by=f"cleared by the import of {printable_name(source) if source else 'a document'}")
+    if sum(counts.values()) >= rows.BULK_ROWS:
+        rows.analyze()
     return counts
 
 
