@@ -128,8 +128,8 @@ def test_an_administrator_changes_the_matrix_with_a_reason_and_it_is_versioned(l
     held = inv.allocate(inv.crime(org.teams["cid"], "46", reported=dt.date(2024, 8, 1)), org.officers["investigator"])
     assert held.units == 1
     client = login(org.user("administrator"))
-    matrix = list(current()["allocation.required_level_matrix"]) + [
-        {"name": "Shoplifting here", "codes": ["46"], "pip_level": 2, "specialisms": []}]
+    matrix = [*current()["allocation.required_level_matrix"],
+              {"name": "Shoplifting here", "codes": ["46"], "pip_level": 2, "specialisms": []}]
     resp = client.post("/crimes/policy/", {"matrix": json.dumps(matrix), "reason": ""})
     assert resp.status_code == 400 and not PolicyVersion.objects.exists()
     bad = [*matrix, {"name": "x", "codes": ["ZZ"], "pip_level": 7}]

@@ -35,12 +35,25 @@ def record_url(record_type: str, ref: str, viewer=None) -> str:
 
 
 def _people(model: str, refs: set[str], person: str) -> dict[str, str]:
-    """ref → the display name of the person the record is about (``person``: the path to them, '' for itself)."""
+    """ref → the display name of the person the record is about (``person``: the path to them, '' for itself).
+    Read as values, named as ``Person.display_name`` names them; aliases are read only for the few records with
+    neither name (a home page names dozens of records: model instances and an alias query each cost more than
+    the names)."""
+    from vigil.people.models import Alias, display_name
+
     prefix = f"{person}__" if person else ""
-    qs = apps.get_model(model).objects.filter(ref__in=refs).order_by().prefetch_related(f"{prefix}aliases")
-    if person:
-        qs = qs.select_related(person)
-    return {row.ref: (getattr(row, person) if person else row).display_name for row in qs}
+    rows = list(apps.get_model(model).objects.filter(ref__in=refs).order_by().values_list(
+        "ref", f"{prefix}pk" if person else "pk", f"{prefix}given_names", f"{prefix}surname", f"{prefix}erased_at"))
+    unnamed = [pk for _, pk, given, surname, erased in rows if not erased and not (given or "").strip()
+               and not (surname or "").strip()]
+    aliases: dict[int, str] = {}
+    for pk, given, surname in Alias.objects.filter(person_id__in=unnamed).order_by("pk").values_list(
+            "person_id", "given_names", "surname") if unnamed else ():
+        text = " ".join(x for x in (given.strip(), surname.strip()) if x)
+        if text and pk not in aliases:
+            aliases[pk] = text
+    return {ref: "erased record" if erased else display_name(given, surname, lambda pk=pk: aliases.get(pk, ""))
+            for ref, pk, given, surname, erased in rows}
 
 
 _DENIABLE = {"person": ("people.Person", "ref"), "subject": ("offenders.Subject", "ref"),
