@@ -8,11 +8,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import json
 
 from django.conf import settings
 from django.db import connection, transaction
 
-from vigil.core import access_log, policy
+from vigil.core import access_log, policy, rows
 from vigil.sweep.models import SEVERITY_RANK, Alert
 from vigil.sweep.registry import Finding, SweepContext, rule_sets
 
@@ -36,37 +37,48 @@ def evaluate(as_of: dt.date, pol=None, progress=None) -> tuple[list[Finding], se
 def reconcile(as_of: dt.date, findings: list[Finding], codes: set[str], *,
               entities: tuple[str, set[str]] | None = None, cleared_by: str = "") -> dict[str, int]:
     """Bring the open alerts of ``codes`` into line with ``findings``. ``entities`` ((type, ids)) limits it to some
-    records, re-judged after a write; ``cleared_by`` says what closed an alert (else the sweep of the day)."""
+    records, re-judged after a write; ``cleared_by`` says what closed an alert (else the sweep of the day).
+    Set-based: the open alerts are read as plain rows (a national sweep holds 20,000), the new ones written in
+    one go, and each kind of change is one statement per chunk of ids."""
     qs = Alert.objects.filter(status="open", code__in=codes)
     if entities is not None:
         qs = qs.filter(entity_type=entities[0], entity_id__in=list(entities[1]))
-    open_alerts = {(a.code, a.entity_type, a.entity_id): a for a in qs}
+    open_alerts = {(code, etype, eid): (pk, (severity, since, owner, _json(reasons), team))
+                   for pk, code, etype, eid, severity, since, owner, reasons, team in rows.plain_rows(
+                       qs.values_list("pk", "code", "entity_type", "entity_id", "severity", "since", "owner",
+                                      "reasons", "team_id"), dates=(5,))}
     to_create, to_update, seen = [], [], []
     for f in findings:
-        a = open_alerts.pop(f.key(), None)
-        if a is None:
-            to_create.append(Alert(code=f.code, severity=f.severity, entity_type=f.entity_type,
-                                   entity_id=f.entity_id, since=f.since, owner=f.owner or "", reasons=list(f.reasons),
-                                   team_id=f.team_id, opened_as_of=as_of, last_seen_as_of=as_of))
-        else:
-            now = (f.severity, f.since, f.owner or "", list(f.reasons), f.team_id)
-            if (a.severity, a.since, a.owner, a.reasons, a.team_id) == now:
-                seen.append(a.pk)  # unchanged: only last_seen_as_of moves (one UPDATE per 900, not a CASE each)
-                continue
-            a.severity, a.since, a.owner, a.reasons, a.team_id = now
-            a.last_seen_as_of = as_of
-            to_update.append(a)
-    Alert.objects.bulk_create(to_create, batch_size=5000)
+        held = open_alerts.pop(f.key(), None)
+        if held is None:
+            to_create.append({"code": f.code, "severity": f.severity, "entity_type": f.entity_type,
+                              "entity_id": f.entity_id, "since": f.since, "owner": f.owner or "",
+                              "reasons": list(f.reasons), "team_id": f.team_id, "status": "open",
+                              "opened_as_of": as_of, "last_seen_as_of": as_of})
+            continue
+        pk, before = held
+        now = (f.severity, f.since, f.owner or "", list(f.reasons), f.team_id)
+        if before == now:
+            seen.append(pk)  # unchanged: only last_seen_as_of moves (one UPDATE per chunk, not a CASE each)
+            continue
+        to_update.append(Alert(pk=pk, severity=now[0], since=now[1], owner=now[2], reasons=now[3], team_id=now[4],
+                               last_seen_as_of=as_of))
+    rows.insert(Alert, to_create)
     Alert.objects.bulk_update(to_update, ["severity", "since", "owner", "reasons", "team", "last_seen_as_of"],
                               batch_size=2000)
-    for i in range(0, len(seen), 900):
-        Alert.objects.filter(pk__in=seen[i:i + 900]).update(last_seen_as_of=as_of)
-    stale = [a.pk for a in open_alerts.values()]
-    for i in range(0, len(stale), 900):
-        Alert.objects.filter(pk__in=stale[i:i + 900]).update(
+    for chunk in rows.chunks(seen):
+        Alert.objects.filter(pk__in=chunk).update(last_seen_as_of=as_of)
+    stale = [pk for pk, _ in open_alerts.values()]
+    for chunk in rows.chunks(stale):
+        Alert.objects.filter(pk__in=chunk).update(
             status="closed", closed_as_of=as_of,
             closed_reason=(cleared_by or f"no longer found by the sweep of {as_of.isoformat()}")[:300])
     return {"opened": len(to_create), "updated": len(to_update) + len(seen), "closed": len(stale)}
+
+
+def _json(value):
+    """A JSON column read as plain SQL: text on SQLite (and from psycopg's text loader), as it is otherwise."""
+    return json.loads(value) if isinstance(value, str) else value
 
 
 _SWEEP_LOCK_KEY = 0x5649_4732  # "VIG2": one sweep at a time on PostgreSQL
