@@ -46,8 +46,24 @@ def plain_rows(qs: QuerySet, dates: tuple[int, ...] = (), datetimes: tuple[int, 
     except EmptyResultSet:  # filtered on an empty list: nothing to read
         return []
     with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            _native_times(cur.cursor)
         cur.execute(sql, params)
         return list(as_dates(cur.fetchall(), dates, datetimes))
+
+
+def _native_times(cursor) -> None:
+    """This cursor reads timestamptz with psycopg's own loader (compiled), not the one Django registers on the
+    connection (Python: a regular expression per value, ten times slower; 0.8 s of a national sweep's 200,000
+    episode times). The same instants either way: Django keeps the session's time zone UTC, and psycopg's loader
+    answers in it."""
+    import psycopg
+    from psycopg.pq import Format
+
+    if connection.timezone_name != "UTC":
+        return
+    oid = psycopg.postgres.types["timestamptz"].oid
+    cursor.adapters.register_loader(oid, psycopg.postgres.adapters.get_loader(oid, Format.TEXT))
 
 
 def insert(model, rows: Iterable[Mapping[str, Any] | Model | tuple], *, columns: Sequence[str] | None = None,
@@ -55,7 +71,7 @@ def insert(model, rows: Iterable[Mapping[str, Any] | Model | tuple], *, columns:
     """Write many new rows fast: COPY on PostgreSQL, ``executemany`` on SQLite, in the caller's transaction.
 
     Each row is an unsaved instance of ``model``, a mapping of field attnames (``left_id``, not ``left``) to Python
-    values (a field left out takes its default), or, with ``columns`` (attnames), a tuple in their order. Values are
+    values, or, with ``columns`` (attnames), a tuple in their order; a field left out takes its default. Values are
     written as Django writes them (JSON as text, dates and times as ISO text on SQLite), without passing each through
     the ORM's compiler, which is most of ``bulk_create``'s time for thousands of rows. No signals, no ids returned:
     read them back where they are needed. ``advance(n)`` is told of each chunk written (a progress bar)."""
@@ -64,16 +80,19 @@ def insert(model, rows: Iterable[Mapping[str, Any] | Model | tuple], *, columns:
     if first is None:
         return 0
     if columns is not None:
-        by_name = {f.attname: f for f in model._meta.concrete_fields}
-        fields = [by_name[c] for c in columns]
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key or f.attname in columns]
     elif isinstance(first, Model):
         fields = [f for f in model._meta.concrete_fields if not f.primary_key or getattr(first, f.attname) is not None]
     else:
         fields = [f for f in model._meta.concrete_fields if not f.primary_key or f.attname in first]
     prepare = [_writer(f) for f in fields]
     if columns is not None:
+        at = {c: i for i, c in enumerate(columns)}
+        spec = [(p, at.get(f.attname), None if f.attname in at else p(f.get_default()))
+                for f, p in zip(fields, prepare, strict=True)]
+
         def values(row):
-            return tuple(p(v) for p, v in zip(prepare, row, strict=True))
+            return tuple(d if i is None else p(row[i]) for p, i, d in spec)
     elif isinstance(first, Model):
         def values(row):
             return tuple(p(getattr(row, f.attname)) for f, p in zip(fields, prepare, strict=True))
