@@ -5,7 +5,7 @@ any checks beyond the schema, how to load validated items, and how to export its
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from vigil.interchange.schema import Obj
@@ -55,7 +55,3 @@ def section(name: str) -> Section | None:
     return _sections.get(name)
 
 
-def chunks(seq: list, size: int = 900) -> Iterable[list]:
-    """Slices small enough for an IN (...) list on SQLite."""
-    for i in range(0, len(seq), size):
-        yield seq[i:i + size]

@@ -213,7 +213,7 @@ def validate(doc: dict, actor: Any = "system:import") -> ImportContext:
                 seen[rid] = i
             ctx.doc_ids[s.name] = set(seen)
             already = set()
-            for part in registry.chunks(sorted(seen)):
+            for part in rows.chunks(sorted(seen)):
                 already |= s.existing_ids(set(part))
             if already:
                 names = ", ".join(sorted(already)[:20]) + (" …" if len(already) > 20 else "")
@@ -234,7 +234,7 @@ def validate(doc: dict, actor: Any = "system:import") -> ImportContext:
         sec = registry.section(target)
         if sec is None:
             continue
-        for part in registry.chunks(sorted(ids)):
+        for part in rows.chunks(sorted(ids)):
             ctx.db_ids[target] |= sec.existing_ids(set(part))
     for target, rid, path in found_refs:
         if not ctx.known(target, rid):

@@ -11,8 +11,9 @@ from collections import defaultdict
 
 from vigil.accounts.models import Officer, Team, rank_at_least
 from vigil.core import clock, policy
+from vigil.core.rows import chunks
 from vigil.crimes import offences
-from vigil.interchange.registry import Section, chunks, register
+from vigil.interchange.registry import Section, register
 from vigil.interchange.schema import Date, Enum, List, Obj, Ref, Str
 from vigil.investigations.flags import FLAGS
 from vigil.investigations.models import Allocation, Crime, CrimePerson

@@ -11,22 +11,15 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
-from vigil.core.rows import plain_rows
+from vigil.core.rows import chunks, plain_rows
 from vigil.missing.models import MissingEpisode, Screening, StrategyMeeting
 from vigil.missing.rules import EpisodeFact, ScreeningFact
 from vigil.people.models import Person
-
-CHUNK = 900  # ids per IN (...) on SQLite
 
 
 def identity_key(person_ref: str, identity_ref: str | None) -> str:
     """The resolved identity of a record: its identity, or (unlinked) the same fallback export writes."""
     return identity_ref or f"I-{person_ref}"
-
-
-def chunks(ids: list) -> Iterable[list]:
-    for i in range(0, len(ids), CHUNK):
-        yield ids[i:i + CHUNK]
 
 
 EPISODE_COLUMNS = ("pk", "ref", "child__ref", "child__identity__ref", "reported_at", "returned_at", "last_seen_at",

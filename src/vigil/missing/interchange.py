@@ -14,7 +14,8 @@ from django.db.models import Q
 
 from vigil.accounts.models import Officer, Team
 from vigil.core import clock
-from vigil.interchange.registry import Section, chunks, register
+from vigil.core.rows import chunks
+from vigil.interchange.registry import Section, register
 from vigil.interchange.schema import DateTime, Enum, Field, List, Obj, Ref, Str, parse_datetime, within_range
 from vigil.missing.deadlines import FORCE_TZ
 from vigil.missing.models import Grading, MissingEpisode, RiskGrade, Screening, Stage, StrategyMeeting

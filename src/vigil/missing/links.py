@@ -19,9 +19,10 @@ from django.db import transaction
 from django.db.models import Q
 
 from vigil.core import access_log
+from vigil.core.rows import chunks
 from vigil.missing import rules
 from vigil.missing.deadlines import end_of_day
-from vigil.missing.facts import chunks, episode_facts, identity_key
+from vigil.missing.facts import episode_facts, identity_key
 from vigil.missing.models import MissingEpisode, OffenderLink
 from vigil.people.models import Address, Person
 from vigil.sweep.models import Alert

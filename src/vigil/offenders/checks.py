@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from vigil.core import clock
 from vigil.core.errors import InputError
-from vigil.interchange.registry import chunks
+from vigil.core.rows import chunks
 from vigil.offenders.models import Assessment, Outcome, Visit
 
 ANNOUNCE_REASON_MIN = 5  # characters: "an announced visit needs a reason" below this, on every path

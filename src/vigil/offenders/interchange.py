@@ -14,7 +14,8 @@ from collections.abc import Iterable
 
 from vigil.accounts.models import Officer, Team
 from vigil.core import clock
-from vigil.interchange.registry import Section, chunks, register
+from vigil.core.rows import chunks
+from vigil.interchange.registry import Section, register
 from vigil.interchange.schema import Bool, Date, Enum, Int, List, Number, Obj, Ref, Str, Time
 from vigil.offenders import checks
 from vigil.offenders.calculators import CALCULATED_TOOLS

@@ -9,7 +9,8 @@ import datetime as dt
 
 from vigil.accounts.models import Officer
 from vigil.core import clock
-from vigil.interchange.registry import Section, chunks, register
+from vigil.core.rows import chunks
+from vigil.interchange.registry import Section, register
 from vigil.interchange.schema import Date, Enum, Obj, Ref, Str
 from vigil.standards.models import CaseCategory, OfficerCase
 
