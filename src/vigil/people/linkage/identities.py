@@ -16,8 +16,6 @@ from vigil.core import rows
 from vigil.people.linkage.models import LINKED, RecordMatch
 from vigil.people.models import Identity, Person
 
-CHUNK = 900
-
 
 def components() -> list[set[int]]:
     g = nx.Graph()
@@ -43,8 +41,8 @@ def recompute() -> tuple[int, set[int]]:
     waiting = [n for n in range(len(groups)) if n not in chosen]
     wanted = sorted({pk for n in waiting for pk in groups[n]})
     refs = {}
-    for i in range(0, len(wanted), CHUNK):
-        refs.update(Person.objects.filter(pk__in=wanted[i:i + CHUNK]).values_list("pk", "ref"))
+    for chunk in rows.chunks(wanted):
+        refs.update(Person.objects.filter(pk__in=chunk).values_list("pk", "ref"))
     taken = {ref_of[pk] for pk in kept}
     new_refs = {}
     for n in waiting:
@@ -60,7 +58,7 @@ def recompute() -> tuple[int, set[int]]:
     Identity.objects.bulk_create(made, batch_size=2000)
     if any(i.pk is None for i in made):  # backends that do not return ids
         pk_of.update(Identity.objects.filter(ref__in=[i.ref for i in made]).values_list("ref", "pk")
-                     if len(made) <= CHUNK else Identity.objects.values_list("ref", "pk"))
+                     if len(made) <= 900 else Identity.objects.values_list("ref", "pk"))
     else:
         pk_of.update({i.ref: i.pk for i in made})
     chosen.update({n: pk_of[ref] for n, ref in new_refs.items()})

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from vigil.accounts.models import Team
 from vigil.core import clock, policy
+from vigil.core.rows import chunks
 from vigil.people.models import Person
 from vigil.work.models import Task, TaskStatus
 from vigil.work.services import hand_over_all, settle_all
@@ -29,8 +30,8 @@ def _source(match) -> str:
 def _records(pks: set[int]) -> dict[int, tuple[str, int | None, str | None]]:
     """person pk → (reference, holding team, the team's kind)."""
     ids, out = sorted(pks), {}
-    for i in range(0, len(ids), 900):
-        for pk, ref, team, kind in Person.objects.filter(pk__in=ids[i:i + 900]).order_by().values_list(
+    for chunk in chunks(ids):
+        for pk, ref, team, kind in Person.objects.filter(pk__in=chunk).order_by().values_list(
                 "pk", "ref", "team_id", "team__kind"):
             out[pk] = (ref, team, kind)
     return out
@@ -71,7 +72,7 @@ def clear(match_pks: Iterable[int], *, outcome: str, actor) -> int:
     """The pairs are no longer awaiting review: their open review tasks close, saying why."""
     refs = [str(pk) for pk in match_pks]
     sources = []
-    for i in range(0, len(refs), 900):
-        sources += Task.objects.filter(kind=KIND, record_type="match", record_ref__in=refs[i:i + 900],
+    for chunk in chunks(refs):
+        sources += Task.objects.filter(kind=KIND, record_type="match", record_ref__in=chunk,
                                        status=TaskStatus.OPEN).values_list("source", flat=True)
     return settle_all(sources=sources, outcome=outcome, actor=actor) if sources else 0

@@ -138,9 +138,9 @@ def run_linkage(*, actor="system:link", pol=None, train: bool | None = None, as_
         queued = list(RecordMatch.objects.filter(run=run, status=MatchStatus.QUEUED))  # only new pairs have run yet
         RecordMatch.objects.bulk_update(updated + withdrawn, ["probability", "match_weight", "evidence", "run",
                                                               "scored_at", "status", "history"], batch_size=1000)
-        same = [m.pk for m in rescored]  # only the run and the time move: one UPDATE per 900, not a CASE each
-        for i in range(0, len(same), 900):
-            RecordMatch.objects.filter(pk__in=same[i:i + 900]).update(run=run, scored_at=now)
+        same = [m.pk for m in rescored]  # only the run and the time move: one UPDATE per chunk, not a CASE each
+        for chunk in rows.chunks(same):
+            RecordMatch.objects.filter(pk__in=chunk).update(run=run, scored_at=now)
         _remember(digests, fresh)
         count, changed = identities.recompute()
         run.finished_at = clock.now()
@@ -176,8 +176,8 @@ def _remember(digests: dict[str, str], fresh: set[str] | None) -> None:
         rows.insert(ComparedRecord, [{"person_id": int(p), "digest": d} for p, d in digests.items()])
         return
     ids = [int(p) for p in fresh]
-    for i in range(0, len(ids), 900):
-        ComparedRecord.objects.filter(person_id__in=ids[i:i + 900]).delete()
+    for chunk in rows.chunks(ids):
+        ComparedRecord.objects.filter(person_id__in=chunk).delete()
     rows.insert(ComparedRecord, [{"person_id": int(p), "digest": digests[p]} for p in fresh])
 
 
@@ -196,8 +196,8 @@ def _hand_over_reviews(run: LinkRun, scored: list[RecordMatch], withdrawn: list[
 def _refs(pks: set[int]) -> list[str]:
     ids = sorted(pks)
     out = []
-    for i in range(0, len(ids), 900):
-        out.extend(Person.objects.filter(pk__in=ids[i:i + 900]).values_list("ref", flat=True))
+    for chunk in rows.chunks(ids):
+        out.extend(Person.objects.filter(pk__in=chunk).values_list("ref", flat=True))
     return sorted(out)
 
 
