@@ -42,6 +42,7 @@ from django.db.migrations.loader import MigrationLoader
 from vigil.core import access_log, clock, log_anchor
 from vigil.core.errors import InputError
 from vigil.core.rows import analyze as analyze_tables
+from vigil.core.rows import write as write_rows
 
 FORMAT = "vigil-backup/1"
 FORMAT_PREFIX = "vigil-backup/"
@@ -579,24 +580,13 @@ def _needs_prep(f) -> bool:
 
 def _insert(model, cols: list[str], fields: list, rows: list[list]) -> None:
     """Plain INSERTs (never Model.save(): it would try UPDATE first, and auto_now fields would be overwritten)."""
-    qn = connection.ops.quote_name
     prep = [(i, f) for i, f in enumerate(fields) if _needs_prep(f)]
     prepared = rows
     if prep:
         for row in rows:
             for i, f in prep:
                 row[i] = f.get_db_prep_save(row[i], connection)
-    table = qn(model._meta.db_table)
-    col_sql = ", ".join(qn(f.column) for f in fields)
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            with cur.cursor.copy(f"COPY {table} ({col_sql}) FROM STDIN") as copy:
-                for row in prepared:
-                    copy.write_row(row)
-        else:
-            # Table and column names come from the models and are quoted; the values are parameters.
-            sql = f"INSERT INTO {table} ({col_sql}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
-            cur.executemany(sql, prepared)
+    write_rows(model, fields, prepared)
 
 
 def _reset_sequences(model_list) -> None:

@@ -101,25 +101,29 @@ def insert(model, rows: Iterable[Mapping[str, Any] | Model | tuple], *, columns:
 
         def values(row):
             return tuple(p(row.get(f.attname, default[f.attname])) for f, p in zip(fields, prepare, strict=True))
-    q = connection.ops.quote_name
-    table, names = q(model._meta.db_table), ", ".join(q(f.column) for f in fields)
     written, batch = 0, [values(first)]
     for row in rows:
         batch.append(values(row))
         if len(batch) >= chunk:
-            written += _write(table, names, batch, advance)
+            written += write(model, fields, batch, advance)
             batch = []
-    return written + (_write(table, names, batch, advance) if batch else 0)
+    return written + (write(model, fields, batch, advance) if batch else 0)
 
 
-def _write(table: str, names: str, batch: list[tuple], advance) -> int:
+def write(model, fields: Sequence, batch: Sequence[Sequence], advance=None) -> int:
+    """Write rows already prepared for the database (one value per field, in order): COPY on PostgreSQL,
+    ``executemany`` on SQLite. ``insert`` prepares them from Python values; a restore from a backup's."""
+    if not batch:
+        return 0
+    q = connection.ops.quote_name
+    table, names = q(model._meta.db_table), ", ".join(q(f.column) for f in fields)
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             with cur.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in batch:
                     copy.write_row(row)
         else:
-            marks = ", ".join(["%s"] * len(batch[0]))
+            marks = ", ".join(["%s"] * len(fields))
             cur.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", batch)  # noqa: S608 - model names
     if advance:
         advance(len(batch))
