@@ -89,3 +89,5 @@ def test_serve_on_a_port_in_use_is_one_line_exit_2(tmp_path):
         proc = _vigil(tmp_path, "serve", "--port", str(port))
     assert proc.returncode == 2
     assert f"cannot serve on 127.0.0.1:{port}" in proc.stderr and "Traceback" not in proc.stderr
+    assert "Serving on" not in proc.stdout, "it said it was serving on an address it could not have"
+    assert proc.stderr.strip().count("\n") == 0, proc.stderr

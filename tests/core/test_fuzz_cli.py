@@ -94,6 +94,7 @@ def sandbox(tmp_path, monkeypatch, settings):
 
     def bind_only(host, port, app, ipv6=False, threading=False, **kwargs):
         with socket.socket(socket.AF_INET6 if ipv6 else socket.AF_INET) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn and Django's server bind
             s.bind((host, port))
 
     monkeypatch.setattr("vigil.web.server.run", bind_only)

@@ -1,5 +1,5 @@
 from vigil.core.command import VigilCommand
-from vigil.web.server import host_address, port_number, serve, workers_count
+from vigil.web.server import check_address, host_address, port_number, serve, workers_count
 
 
 class Command(VigilCommand):
@@ -19,6 +19,7 @@ class Command(VigilCommand):
     def handle(self, *args, **opts):
         opts["host"], opts["port"] = host_address(opts["host"]), port_number(opts["port"])
         workers = workers_count(opts["workers"])
+        check_address(opts["host"], opts["port"])  # a port in use is one line, before "Serving on"
         self.stdout.write(f"Serving on http://{opts['host']}:{opts['port']}/ with "
                           f"{workers or 'no'} worker process{'es' if workers != 1 else ''}  (Ctrl-C to stop; "
                           f"SIGHUP restarts the workers gracefully)")
