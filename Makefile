@@ -26,6 +26,9 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[test,spark]'
+	@# Vigil's own modules compiled once, as pip compiles the packages it installs: every command starts without
+	@# compiling them again (where PYTHONDONTWRITEBYTECODE is set, Python would recompile them on every start).
+	$(BIN)/python -m compileall -q src > /dev/null
 	touch $(STAMP)
 
 # Front-end packages, pinned by package-lock.json. Vigil's stylesheet is GOV.UK Frontend built from frontend/vigil.scss.

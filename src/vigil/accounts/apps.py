@@ -7,4 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Officers, teams and roles"
 
     def ready(self) -> None:
-        from vigil.accounts import interchange, roles, schema, scopes  # noqa: F401 - registrations
+        # registrations; the API's OpenAPI descriptions (accounts.schema) are registered with the API's URLs, so a
+        # command that serves no API does not load the schema generator
+        from vigil.accounts import interchange, roles, scopes  # noqa: F401

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from vigil.accounts import schema as _api_auth_descriptions  # noqa: F401 - registers them with the schema
 from vigil.core import urls as audit_urls
 from vigil.interchange import urls as interchange_urls
 from vigil.web import views as web_views

@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import DateField, DateTimeField, JSONField, Model, QuerySet, TimeField
 
 
@@ -136,6 +137,43 @@ def chunks(ids: Sequence) -> Iterator[Sequence]:
     size = 900 if connection.vendor == "sqlite" else 20_000
     for i in range(0, len(ids), size):
         yield ids[i:i + size]
+
+
+def read_ahead(fn, *args, **kwargs) -> Future:
+    """Start ``fn(*args, **kwargs)`` now, in a background thread on a database connection of its own, and return a
+    future for its answer: the database answers it (on its own core, or with SQLite's engine outside Python's lock)
+    while this thread goes on with other work. A national sweep reads the offenders' visit aggregates this way while
+    it judges the missing children.
+
+    Only for records already committed that the caller's transaction will not change: the thread cannot see the
+    caller's uncommitted writes (it reads with a connection of its own, as any other reader does). The caller
+    decides; ``read_ahead_allowed`` says when it may."""
+    def run():
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            connections.close_all()  # this thread's connections only (they are per thread)
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vigil-read-ahead")
+    try:
+        return pool.submit(run)
+    finally:
+        pool.shutdown(wait=False)
+
+
+def read_ahead_allowed() -> bool:
+    """Reads may go ahead on another connection only when this connection has no transaction open yet: then
+    everything it could read is committed (inside a caller's transaction, or a test's, the other connection would
+    not see what that transaction has written), and not on an SQLite database in memory (the tests': a second
+    connection would share its cache and its table locks, where a file in WAL mode gives readers a snapshot)."""
+    return not connection.in_atomic_block and not (connection.vendor == "sqlite" and connection.is_in_memory_db())
+
+
+def done(value) -> Future:
+    """A future already answered: what ``read_ahead`` gives when the read is done in place instead."""
+    future: Future = Future()
+    future.set_result(value)
+    return future
 
 
 BULK_ROWS = 10_000  # a load this large changes what the planner should know of the tables

@@ -138,8 +138,43 @@ class SubjectFacts:
     officers: dict[int, tuple[str, str]] = field(default_factory=dict)  # pk → (ref, rank)
 
     @classmethod
-    def load(cls, as_of: dt.date, pol: Mapping, subjects=None) -> SubjectFacts:
-        """The facts for every subject managed on ``as_of`` (or for those of the ``subjects`` queryset)."""
+    def load(cls, as_of: dt.date, pol: Mapping, subjects=None, recorded: dict | None = None) -> SubjectFacts:
+        """The facts for every subject managed on ``as_of`` (or for those of the ``subjects`` queryset).
+        ``recorded``: what ``recorded`` returned, read ahead (the sweep's read-ahead); else read here."""
+        r = cls.recorded(as_of, pol, subjects) if recorded is None else recorded
+
+        def of(qs, field="subject_id"):
+            return qs if subjects is None else qs.filter(**{f"{field}__in": subjects.values("pk")})
+
+        # What the sweep itself may have written in this transaction (a missing child's link brings a review
+        # forward; escalations) is read here, never ahead.
+        triggers: dict[int, list] = defaultdict(list)
+        for sid, on, trig in of(ReviewTrigger.objects.filter(on__lte=as_of)).values_list("subject_id", "on",
+                                                                                         "trigger"):
+            triggers[sid].append((on, trig))
+        for sid, moved in r["moved"]:
+            triggers[sid].append((moved, "address_change"))
+        escalations = list(of(Escalation.objects.filter(opened_on__lte=as_of).exclude(closed_on__lte=as_of)
+                              | Escalation.objects.filter(closed_on__isnull=True)))
+        decisions: dict[int, list] = defaultdict(list)
+        resolved: dict[tuple[int, str], dt.date] = {}
+        for eid, sid, kind, on, nxt, resolves in of(EscalationDecision.objects.filter(decided_on__lte=as_of),
+                                                    "escalation__subject_id") \
+                .values_list("escalation_id", "escalation__subject_id", "escalation__kind", "decided_on",
+                             "next_review", "resolves"):
+            decisions[eid].append((on, nxt))
+            if resolves and on > resolved.get((sid, kind), dt.date.min):
+                resolved[(sid, kind)] = on
+        teams = r["teams"]
+        return cls(as_of, r["rows"], r["periods"], r["levels"], r["first"], r["awaiting"], r["last_success"],
+                   r["attempts"], r["shares"], dict(triggers), r["last_periodic"], r["last_review"],
+                   {pk: ref for pk, ref, _ in teams}, {pk: b for pk, _, b in teams}, escalations, dict(decisions),
+                   resolved)
+
+    @classmethod
+    def recorded(cls, as_of: dt.date, pol: Mapping, subjects=None) -> dict:
+        """The facts no sweep writes (subjects, modes, assessments, visits, notifications, investigation reviews,
+        addresses, teams): what the sweep may read ahead, on another connection, while other rules run."""
         base = Subject.objects.all() if subjects is None else subjects
         rows = [SubjectRow(*r) for r in plain_rows(base.filter(managed_from__lte=as_of).exclude(managed_until__lt=as_of)
                                         .order_by("pk").values_list(*SUBJECT_FIELDS), SUBJECT_DATES)]
@@ -165,32 +200,15 @@ class SubjectFacts:
             if sid in levels and levels[sid][0] >= on:
                 del awaiting[sid]
         last_success, attempts, shares = cls._visits(as_of, pol, subjects)
-        triggers: dict[int, list] = defaultdict(list)
-        for sid, on, trig in of(ReviewTrigger.objects.filter(on__lte=as_of)).values_list("subject_id", "on",
-                                                                                         "trigger"):
-            triggers[sid].append((on, trig))
-        for sid, moved in cls._address_changes(as_of, subjects):
-            triggers[sid].append((moved, "address_change"))
         last_periodic = dict(plain_rows(of(NotificationRecord.objects.filter(kind="periodic", on__lte=as_of))
                                     .values_list("subject_id").order_by().annotate(m=Max("on"))
                                     .values_list("subject_id", "m"), (1,)))
         last_review = dict(plain_rows(of(InvestigationReview.objects.filter(on__lte=as_of)).values_list("subject_id")
                                   .order_by().annotate(m=Max("on")).values_list("subject_id", "m"), (1,)))
-        teams = list(Team.objects.values_list("pk", "ref", "borough_id"))
-        escalations = list(of(Escalation.objects.filter(opened_on__lte=as_of).exclude(closed_on__lte=as_of)
-                              | Escalation.objects.filter(closed_on__isnull=True)))
-        decisions: dict[int, list] = defaultdict(list)
-        resolved: dict[tuple[int, str], dt.date] = {}
-        for eid, sid, kind, on, nxt, resolves in of(EscalationDecision.objects.filter(decided_on__lte=as_of),
-                                                    "escalation__subject_id") \
-                .values_list("escalation_id", "escalation__subject_id", "escalation__kind", "decided_on",
-                             "next_review", "resolves"):
-            decisions[eid].append((on, nxt))
-            if resolves and on > resolved.get((sid, kind), dt.date.min):
-                resolved[(sid, kind)] = on
-        return cls(as_of, rows, dict(periods), levels, first, awaiting, last_success, attempts, shares,
-                   dict(triggers), last_periodic, last_review, {pk: ref for pk, ref, _ in teams},
-                   {pk: b for pk, _, b in teams}, escalations, dict(decisions), resolved)
+        return {"rows": rows, "periods": dict(periods), "levels": levels, "first": first, "awaiting": awaiting,
+                "last_success": last_success, "attempts": attempts, "shares": shares, "last_periodic": last_periodic,
+                "last_review": last_review, "moved": list(cls._address_changes(as_of, subjects)),
+                "teams": list(Team.objects.values_list("pk", "ref", "borough_id"))}
 
     @staticmethod
     def _visits(as_of: dt.date, pol: Mapping, subjects=None):

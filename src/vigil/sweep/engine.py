@@ -18,11 +18,17 @@ from vigil.sweep.models import SEVERITY_RANK, Alert
 from vigil.sweep.registry import Finding, SweepContext, rule_sets
 
 
-def evaluate(as_of: dt.date, pol=None, progress=None) -> tuple[list[Finding], set[str]]:
-    ctx = SweepContext(as_of=as_of, policy=pol or policy.current())
+def evaluate(as_of: dt.date, pol=None, progress=None, read_ahead: bool = False) -> tuple[list[Finding], set[str]]:
+    """Every rule set's findings as of ``as_of``. ``read_ahead``: rule sets may read committed facts ahead on other
+    connections while earlier ones run (only when nothing uncommitted could be missed: ``run_sweep`` decides)."""
+    ctx = SweepContext(as_of=as_of, policy=pol or policy.current(), read_ahead=read_ahead)
     findings: dict[tuple, Finding] = {}
     codes: set[str] = set()
-    for rs in rule_sets():
+    sets = rule_sets()
+    for rs in sets:
+        if rs.prepare is not None:
+            rs.prepare(ctx)
+    for rs in sets:
         codes.update(rs.codes)
         for f in rs.fn(ctx):
             if f.code not in rs.codes:
@@ -103,12 +109,14 @@ def _one_sweep_at_a_time():
 
 def run_sweep(as_of: dt.date, *, actor="system:sweep", progress=None) -> tuple[list[Finding], dict[str, int]]:
     """Evaluate and reconcile in one transaction: a sweep killed halfway leaves nothing of itself (no escalation
-    without its alert), and concurrent sweeps run one after the other."""
+    without its alert), and concurrent sweeps run one after the other. Run outside any transaction (the daily
+    sweep, ``vigil sweep``), it reads the facts no rule writes ahead, on a second connection."""
+    ahead = rows.read_ahead_allowed()  # before the sweep's own transaction: is anything uncommitted already?
     with _one_sweep_at_a_time(), transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cur:
                 cur.execute("SELECT pg_advisory_xact_lock(%s)", [_SWEEP_LOCK_KEY])
-        findings, codes = evaluate(as_of, progress=progress)
+        findings, codes = evaluate(as_of, progress=progress, read_ahead=ahead)
         counts = reconcile(as_of, findings, codes)
         access_log.record(actor=actor, operation="consultation", record_type="sweep", record_ids=as_of.isoformat(),
                           justification="daily rule sweep (statutory public-protection duties)",

@@ -35,6 +35,7 @@ class SweepContext:
     as_of: dt.date
     policy: Policy
     shared: dict[str, Any] = field(default_factory=dict)  # facts one rule set leaves for a later one
+    read_ahead: bool = False  # may rule sets read committed facts ahead, on other connections (``prepare``)?
 
 
 RuleSetFn = Callable[[SweepContext], Iterable[Finding]]
@@ -46,20 +47,24 @@ class RuleSet:
     order: int
     fn: RuleSetFn
     codes: tuple[str, ...]
+    prepare: Callable[[SweepContext], None] | None = None
 
 
 _rule_sets: dict[str, RuleSet] = {}
 
 
-def rule_set(name: str, *, order: int = 100, codes: Iterable[str] | None = None):
+def rule_set(name: str, *, order: int = 100, codes: Iterable[str] | None = None,
+             prepare: Callable[[SweepContext], None] | None = None):
     """Register a rule set. ``codes`` are the alert codes it owns (by default its area's codes in the
-    catalogue, ``vigil.sweep.catalogue``): the engine closes only those."""
+    catalogue, ``vigil.sweep.catalogue``): the engine closes only those. ``prepare(ctx)``, called for every rule
+    set before the first runs, may start reads of facts no rule set writes (``core.rows.read_ahead``, when
+    ``ctx.read_ahead``), leaving futures in ``ctx.shared``."""
     def register(fn: RuleSetFn) -> RuleSetFn:
         owned = catalogue.codes(name) if codes is None else tuple(codes)
         unknown = [c for c in owned if c not in catalogue.CATALOGUE]
         if unknown:
             raise ValueError(f"rule set {name!r} owns codes missing from the catalogue: {', '.join(unknown)}")
-        _rule_sets[name] = RuleSet(name, order, fn, owned)
+        _rule_sets[name] = RuleSet(name, order, fn, owned, prepare)
         return fn
     return register
 
