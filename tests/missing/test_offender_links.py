@@ -118,3 +118,24 @@ def test_an_address_the_subject_left_before_the_return_is_no_link(world):
                            found_at={"line1": "41 Kings Rd Flat 3", "postcode": "XW31AB"}, as_of=DAY)
     assert not OffenderLink.objects.exists()
     assert not Alert.objects.filter(code="CHILD_LINKED_TO_OFFENDER").exists()
+
+
+@pytest.mark.parametrize("by_list", [True, False], ids=["keys listed", "joined in the database"])
+def test_the_candidates_for_a_link_are_the_same_listed_or_joined(world, monkeypatch, by_list):
+    """A few keys are looked up by list; the daily sweep's thousands are joined in the database (every episode's
+    found-at address and found-with people). Both find the subject found at and the one found with."""
+    other = make_subject(world["org"].teams["om"], ref="S2", manager=world["om"])
+    unlinked_adult = other.person  # found with the subject's own record: no identity, matched by record
+    decoy = factories.person("P40", given="Ann", surname="Other", dob=dt.date(1980, 1, 1), team=world["mp"])
+    episode(world["child"], world["mp"], ref="M5", reported="2024-06-01T22:10", returned="2024-06-02T08:00",
+            found_at={"line1": "41 Kings Rd Flat 3", "postcode": "XW31AB"})
+    episode(child(world["mp"], "P41"), world["mp"], ref="M6", reported="2024-06-01T22:10",
+            returned="2024-06-02T09:00", found_with=[unlinked_adult, decoy])
+    if not by_list:
+        monkeypatch.setattr(links, "CANDIDATES_BY_LIST", 0)
+    holding = links.refresh(as_of=DAY)
+    assert sorted((lk.episode.ref, lk.subject_ref, lk.via) for lk in holding) == [
+        ("M5", "S1", "found_at"), ("M6", "S2", "found_with")]
+    make_subject(world["org"].teams["om"], ref="S3", manager=world["om"])  # nobody was found with or at S3
+    _, _, candidates = links.subject_facts({"no-such-key"}, {"I-no-such-person"})
+    assert set(candidates) == (set() if by_list else {"S1", "S2"})  # joined: every episode's, never S3

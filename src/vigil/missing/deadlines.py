@@ -17,8 +17,10 @@ from zoneinfo import ZoneInfo
 FORCE_TZ = ZoneInfo("Europe/London")
 
 
+@functools.lru_cache(maxsize=64)
 def end_of_day(as_of: dt.date, tz: dt.tzinfo = FORCE_TZ) -> dt.datetime:
-    """The instant the as-of day ends: local midnight at the start of the next day."""
+    """The instant the as-of day ends: local midnight at the start of the next day (asked for each episode's every
+    timer by the sweep: computed once per day)."""
     return dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(0, 0), tzinfo=tz)
 
 

@@ -38,22 +38,38 @@ def _subject_model():
         return None
 
 
+CANDIDATES_BY_LIST = 900  # beyond this many keys, the candidates come from every episode, joined in the database
+
+
 def subject_facts(found_keys: Iterable[str], identities: Iterable[str]) -> tuple[
         list[rules.SubjectAddress], list[rules.SubjectPerson], dict[str, dict]]:
     """The subjects who could match where children were found (``found_keys``) or whom with (``identities``):
     their addresses, resolved identities and managers. A few queries, and only those subjects' rows; no other
-    subject can match."""
+    subject can match. For many keys (the daily sweep) the candidates are those of every episode recorded: more
+    than can match, never fewer (``rules.offender_links`` decides which do)."""
     Subject = _subject_model()
     if Subject is None:
         return [], [], {}
     people = set()
-    for part in chunks(sorted(set(found_keys))):
-        people |= set(Address.objects.filter(person__subjects__isnull=False, kind__in=rules.OFFENDER_ADDRESS_KINDS,
-                                             match_key__in=part).values_list("person_id", flat=True))
-    for part in chunks(sorted(set(identities))):
-        unlinked = [k.removeprefix("I-") for k in part if k.startswith("I-")]
-        people |= set(Person.objects.filter(subjects__isnull=False).filter(
-            Q(identity__ref__in=part) | Q(identity__isnull=True, ref__in=unlinked)).values_list("pk", flat=True))
+    found_keys, identities = set(found_keys), set(identities)
+    at_address = Address.objects.filter(person__subjects__isnull=False, kind__in=rules.OFFENDER_ADDRESS_KINDS)
+    subject_people = Person.objects.filter(subjects__isnull=False)
+    if len(found_keys) > CANDIDATES_BY_LIST:  # the daily sweep: joined in the database, not an IN list of each key
+        people |= set(at_address.filter(match_key__in=MissingEpisode.objects.exclude(found_key="")
+                                        .values("found_key")).values_list("person_id", flat=True))
+    else:
+        for part in chunks(sorted(found_keys)):
+            people |= set(at_address.filter(match_key__in=part).values_list("person_id", flat=True))
+    if len(identities) > CANDIDATES_BY_LIST:  # every person any child was found with, and their identities
+        with_whom = MissingEpisode.found_with.through.objects
+        people |= set(subject_people.filter(Q(identity_id__in=with_whom.exclude(person__identity__isnull=True)
+                                                .values("person__identity_id"))
+                                            | Q(pk__in=with_whom.values("person_id"))).values_list("pk", flat=True))
+    else:
+        for part in chunks(sorted(identities)):
+            unlinked = [k.removeprefix("I-") for k in part if k.startswith("I-")]
+            people |= set(subject_people.filter(Q(identity__ref__in=part) | Q(identity__isnull=True, ref__in=unlinked))
+                          .values_list("pk", flat=True))
     subjects, by_person, subject_people = {}, defaultdict(list), []
     for part in chunks(sorted(people)):
         for s in Subject.objects.filter(person_id__in=part).values(
