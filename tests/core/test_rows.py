@@ -3,6 +3,7 @@ the ORM stores and reads, on both engines."""
 import datetime as dt
 
 import pytest
+from django.db import connection
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -76,3 +77,20 @@ def test_chunks_cover_every_id_once():
     ids = list(range(45_001))
     chunks = list(rows.chunks(ids))
     assert [i for c in chunks for i in c] == ids and max(len(c) for c in chunks) <= 20_000
+
+
+def test_a_read_ahead_answers_from_elsewhere_and_hands_back_its_failure():
+    """SQLite: another process; PostgreSQL: another thread (the database reads in its own processes)."""
+    import operator
+    import os
+    import threading
+
+    from vigil.core.rows import read_ahead
+
+    if connection.vendor == "sqlite":
+        assert read_ahead(os.getpid).result(timeout=120) != os.getpid()
+    else:
+        assert read_ahead(threading.get_ident).result(timeout=120) != threading.get_ident()
+    assert read_ahead(sum, [1, 2, 3]).result(timeout=120) == 6
+    with pytest.raises(ZeroDivisionError):
+        read_ahead(operator.truediv, 1, 0).result(timeout=120)

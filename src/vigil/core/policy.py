@@ -50,6 +50,9 @@ class FrozenDict(dict):
 
     __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _refuse
 
+    def __reduce__(self):  # pickled whole (a reader in another process gets the policy), never item by item
+        return (FrozenDict, (dict(self),))
+
 
 def _frozen(value: Any) -> Any:
     if isinstance(value, _IMMUTABLE):

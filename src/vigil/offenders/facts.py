@@ -174,7 +174,8 @@ class SubjectFacts:
     @classmethod
     def recorded(cls, as_of: dt.date, pol: Mapping, subjects=None) -> dict:
         """The facts no sweep writes (subjects, modes, assessments, visits, notifications, investigation reviews,
-        addresses, teams): what the sweep may read ahead, on another connection, while other rules run."""
+        addresses, teams): what the sweep may read ahead, on another connection, while other rules run
+        (``core.rows.read_ahead``)."""
         base = Subject.objects.all() if subjects is None else subjects
         rows = [SubjectRow(*r) for r in plain_rows(base.filter(managed_from__lte=as_of).exclude(managed_until__lt=as_of)
                                         .order_by("pk").values_list(*SUBJECT_FIELDS), SUBJECT_DATES)]

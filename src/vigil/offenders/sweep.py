@@ -155,9 +155,9 @@ READ_AHEAD = "offenders.recorded"
 
 
 def _read_ahead(ctx: SweepContext) -> None:
-    """The subjects' recorded facts (visits above all: 1.6 million at national scale) read on another connection
-    while the missing-children rules run; the review triggers and escalations, which those rules may write, are
-    read afterwards in the sweep's own transaction (``SubjectFacts.load``)."""
+    """The subjects' recorded facts (visits above all: 1.6 million at national scale) read ahead while the
+    missing-children rules run (``core.rows.read_ahead``); the review triggers and escalations, which those rules
+    may write, are read afterwards in the sweep's own transaction (``SubjectFacts.load``)."""
     if ctx.read_ahead:
         ctx.shared[READ_AHEAD] = read_ahead(SubjectFacts.recorded, ctx.as_of, dict(ctx.policy))
 

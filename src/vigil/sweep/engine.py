@@ -110,7 +110,7 @@ def _one_sweep_at_a_time():
 def run_sweep(as_of: dt.date, *, actor="system:sweep", progress=None) -> tuple[list[Finding], dict[str, int]]:
     """Evaluate and reconcile in one transaction: a sweep killed halfway leaves nothing of itself (no escalation
     without its alert), and concurrent sweeps run one after the other. Run outside any transaction (the daily
-    sweep, ``vigil sweep``), it reads the facts no rule writes ahead, on a second connection."""
+    sweep, ``vigil sweep``), it reads the facts no rule writes ahead (``core.rows.read_ahead``)."""
     ahead = rows.read_ahead_allowed()  # before the sweep's own transaction: is anything uncommitted already?
     with _one_sweep_at_a_time(), transaction.atomic():
         if connection.vendor == "postgresql":

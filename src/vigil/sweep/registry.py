@@ -35,7 +35,7 @@ class SweepContext:
     as_of: dt.date
     policy: Policy
     shared: dict[str, Any] = field(default_factory=dict)  # facts one rule set leaves for a later one
-    read_ahead: bool = False  # may rule sets read committed facts ahead, on other connections (``prepare``)?
+    read_ahead: bool = False  # may rule sets read committed facts ahead elsewhere (``prepare``)?
 
 
 RuleSetFn = Callable[[SweepContext], Iterable[Finding]]
