@@ -92,5 +92,6 @@ def test_a_read_ahead_answers_from_elsewhere_and_hands_back_its_failure():
     else:
         assert read_ahead(threading.get_ident).result(timeout=120) != threading.get_ident()
     assert read_ahead(sum, [1, 2, 3]).result(timeout=120) == 6
+    assert read_ahead(print, "printed, not part of the answer").result(timeout=120) is None
     with pytest.raises(ZeroDivisionError):
         read_ahead(operator.truediv, 1, 0).result(timeout=120)

@@ -9,7 +9,8 @@ import sys
 
 
 def main() -> None:
-    request = sys.stdin.buffer.read()
+    request, answer_to = sys.stdin.buffer.read(), sys.stdout.buffer
+    sys.stdout = sys.stderr  # anything printed while setting up or reading goes to the log, not into the answer
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigil.config.settings")
     import django
 
@@ -25,7 +26,8 @@ def main() -> None:
         answer = (False, exc)
     finally:
         connection.close()
-    sys.stdout.buffer.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+    answer_to.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+    answer_to.flush()
 
 
 if __name__ == "__main__":
