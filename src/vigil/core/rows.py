@@ -134,10 +134,13 @@ def write(model, fields: Sequence, batch: Sequence[Sequence], advance=None) -> i
     return len(batch)
 
 
+LISTED = 900  # up to this many keys go in an IN (...) list; a sweep's thousands are joined or read whole instead
+
+
 def chunks(ids: Sequence) -> Iterator[Sequence]:
     """Ids in chunks small enough for an ``IN (...)`` list: 900 on SQLite (its limit on parameters), 20,000 on
     PostgreSQL (one statement where SQLite needs twenty)."""
-    size = 900 if connection.vendor == "sqlite" else 20_000
+    size = LISTED if connection.vendor == "sqlite" else 20_000
     for i in range(0, len(ids), size):
         yield ids[i:i + size]
 

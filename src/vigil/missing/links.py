@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from vigil.core import access_log
-from vigil.core.rows import chunks
+from vigil.core.rows import LISTED, chunks
 from vigil.missing import rules
 from vigil.missing.deadlines import end_of_day
 from vigil.missing.facts import episode_facts, identity_key
@@ -38,7 +38,7 @@ def _subject_model():
         return None
 
 
-CANDIDATES_BY_LIST = 900  # beyond this many keys, the candidates come from every episode, joined in the database
+CANDIDATES_BY_LIST = LISTED  # beyond this many keys, the candidates come from every episode, joined in the database
 
 
 def subject_facts(found_keys: Iterable[str], identities: Iterable[str]) -> tuple[

@@ -111,6 +111,13 @@ class SubjectRow:
     investigation_opened: dt.date | None
 
 
+def _limited_to(subjects):
+    """``of(qs, field)``: a queryset of facts limited to the ``subjects`` queryset (all subjects when None)."""
+    def of(qs, field="subject_id"):
+        return qs if subjects is None else qs.filter(**{f"{field}__in": subjects.values("pk")})
+    return of
+
+
 SUBJECT_DATES = tuple(i for i, name in enumerate(SUBJECT_FIELDS) if name in (
     "managed_from", "notification_start", "notification_end", "children_noted_on", "safeguarding_referral_on",
     "investigation_opened"))
@@ -142,9 +149,7 @@ class SubjectFacts:
         """The facts for every subject managed on ``as_of`` (or for those of the ``subjects`` queryset).
         ``recorded``: what ``recorded`` returned, read ahead (the sweep's read-ahead); else read here."""
         r = cls.recorded(as_of, pol, subjects) if recorded is None else recorded
-
-        def of(qs, field="subject_id"):
-            return qs if subjects is None else qs.filter(**{f"{field}__in": subjects.values("pk")})
+        of = _limited_to(subjects)
 
         # What the sweep itself may have written in this transaction (a missing child's link brings a review
         # forward; escalations) is read here, never ahead.
@@ -176,12 +181,9 @@ class SubjectFacts:
         """The facts no sweep writes (subjects, modes, assessments, visits, notifications, investigation reviews,
         addresses, teams): what the sweep may read ahead, on another connection, while other rules run
         (``core.rows.read_ahead``)."""
-        base = Subject.objects.all() if subjects is None else subjects
+        base, of = Subject.objects.all() if subjects is None else subjects, _limited_to(subjects)
         rows = [SubjectRow(*r) for r in plain_rows(base.filter(managed_from__lte=as_of).exclude(managed_until__lt=as_of)
                                         .order_by("pk").values_list(*SUBJECT_FIELDS), SUBJECT_DATES)]
-
-        def of(qs, field="subject_id"):
-            return qs if subjects is None else qs.filter(**{f"{field}__in": subjects.values("pk")})
 
         periods: dict[int, list] = defaultdict(list)
         for sid, mode, start, end in plain_rows(of(ModePeriod.objects.filter(start__lte=as_of)).values_list(

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 
 from vigil.core import access_log, clock
 from vigil.core.errors import InputError
-from vigil.core.rows import plain_rows
+from vigil.core.rows import LISTED, plain_rows
 from vigil.offenders.models import ReviewTrigger, Subject, Trigger
 
 TRIGGERS = tuple(Trigger.values)
@@ -60,7 +60,7 @@ def sync_triggers(*, trigger: str, wanted: Mapping[tuple[int, str], tuple[dt.dat
     # Read as plain rows; a daily sweep names every returned child's episode (thousands of sources), so then the
     # trigger's rows are read whole and matched here rather than through an IN list of every source.
     qs = ReviewTrigger.objects.filter(trigger=trigger)
-    if len(sources) <= 900:
+    if len(sources) <= LISTED:
         qs = qs.filter(source__in=sources)
     existing = {(sid, source): ReviewTrigger(pk=pk, subject_id=sid, source=source, on=on)
                 for pk, sid, source, on in plain_rows(qs.values_list("pk", "subject_id", "source", "on"), (3,))

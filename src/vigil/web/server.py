@@ -50,7 +50,7 @@ def workers_count(text: str | int) -> int:
     return int(raw)
 
 
-def check_address(host: str, port: int) -> None:
+def _check_address(host: str, port: int) -> None:
     """Refuse an address in use (or not ours) with one line, before any server starts."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     probe = socket.socket(family, socket.SOCK_STREAM)
@@ -64,11 +64,18 @@ def check_address(host: str, port: int) -> None:
         probe.close()
 
 
-def serve(host: str, port: int | str, workers: int | str = 2, threads: int = 4, with_worker: bool = False) -> None:
+def serve(host: str, port: int | str, workers: int | str = 2, threads: int = 4, with_worker: bool = False,
+          announce=None) -> None:
     """Serve the application until stopped; ``with_worker`` also runs one ``vigil worker`` for the background jobs,
-    stopped with the server (one machine, as the demo; production runs the worker as its own service)."""
+    stopped with the server (one machine, as the demo; production runs the worker as its own service).
+    ``announce(line)`` is told where it serves, once the arguments are checked and the address is free."""
     host, port, workers = host_address(host), port_number(port), workers_count(workers)
-    check_address(host, port)
+    _check_address(host, port)
+    if announce:
+        announce(f"Serving on http://{host}:{port}/ with {workers or 'no'} worker process{'es' if workers != 1 else ''}"
+                 "  (Ctrl-C to stop; SIGHUP restarts the workers gracefully)")
+        if with_worker:
+            announce("With one background worker for the jobs started from the web")
     jobs, server_pid = (start_worker() if with_worker else None), os.getpid()
     try:
         if workers == 0:
@@ -141,7 +148,7 @@ def serve_afresh(host: str, port: int | str) -> None:
     generated data holds threads of DuckDB, OR-Tools and the like, which do not survive the production server's
     fork: its workers would crash. ``vigil demo`` serves this way, with a background worker beside the server."""
     host, port = host_address(host), port_number(port)
-    check_address(host, port)
+    _check_address(host, port)
     from django.db import connections
 
     connections.close_all()

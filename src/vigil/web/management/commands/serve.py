@@ -1,5 +1,5 @@
 from vigil.core.command import VigilCommand
-from vigil.web.server import check_address, host_address, port_number, serve, workers_count
+from vigil.web.server import serve
 
 
 class Command(VigilCommand):
@@ -17,12 +17,4 @@ class Command(VigilCommand):
                                  "machine, as the demo; production runs `vigil worker` as its own service")
 
     def handle(self, *args, **opts):
-        opts["host"], opts["port"] = host_address(opts["host"]), port_number(opts["port"])
-        workers = workers_count(opts["workers"])
-        check_address(opts["host"], opts["port"])  # a port in use is one line, before "Serving on"
-        self.stdout.write(f"Serving on http://{opts['host']}:{opts['port']}/ with "
-                          f"{workers or 'no'} worker process{'es' if workers != 1 else ''}  (Ctrl-C to stop; "
-                          f"SIGHUP restarts the workers gracefully)")
-        if opts["with_worker"]:
-            self.stdout.write("With one background worker for the jobs started from the web")
-        serve(opts["host"], opts["port"], workers, with_worker=opts["with_worker"])
+        serve(opts["host"], opts["port"], opts["workers"], with_worker=opts["with_worker"], announce=self.stdout.write)
