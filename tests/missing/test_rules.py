@@ -37,7 +37,10 @@ D = dt.date.fromisoformat
 
 def test_end_of_day_is_local_midnight_across_the_clock_change():
     assert end_of_day(D("2024-06-01")) == at("2024-06-02T00:00")
-    assert end_of_day(D("2024-03-31")).utcoffset() == dt.timedelta(hours=1)  # BST began that morning
+    # BST began that morning: local midnight is 23:00 UTC, and the instant is given in UTC (compared fast)
+    assert end_of_day(D("2024-03-31")) == dt.datetime(2024, 3, 31, 23, 0, tzinfo=dt.UTC)
+    assert end_of_day(D("2024-03-31")).tzinfo is dt.UTC
+    assert end_of_day(D("2024-10-27")) - end_of_day(D("2024-10-26")) == dt.timedelta(hours=25)  # BST ended
     assert end_of_day(D("2024-10-26")) - end_of_day(D("2024-10-25")) == dt.timedelta(hours=24)
 
 

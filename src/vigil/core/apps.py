@@ -8,3 +8,6 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from vigil.core import log_anchor  # noqa: F401 - registers the deploy check on the log's anchor
+        from vigil.core.rows import read_sqlite_dates_once
+
+        read_sqlite_dates_once()

@@ -63,7 +63,9 @@ class CommandChain:
         return self.di.get(team_id) or self.borough_di.get(borough_id)
 
 
-@rule_set("investigations", order=40)
+# Before the offender rules (order 30), though it neither reads nor writes what they do: it runs while the
+# subjects' recorded facts are still being read ahead on another connection (ADR 0026), not after.
+@rule_set("investigations", order=25)
 def investigation_alerts(ctx: SweepContext):
     as_of, pol = ctx.as_of, ctx.policy
     rules = CrimeRules(pol)

@@ -19,9 +19,11 @@ FORCE_TZ = ZoneInfo("Europe/London")
 
 @functools.lru_cache(maxsize=64)
 def end_of_day(as_of: dt.date, tz: dt.tzinfo = FORCE_TZ) -> dt.datetime:
-    """The instant the as-of day ends: local midnight at the start of the next day (asked for each episode's every
-    timer by the sweep: computed once per day)."""
-    return dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(0, 0), tzinfo=tz)
+    """The instant the as-of day ends: local midnight at the start of the next day, given in UTC. The sweep asks
+    for it at each episode's every timer (computed once per day) and compares it with stored times, which are in
+    UTC: comparing two times of different zones asks the local zone for its offset each time, 40 times slower.
+    Show it with ``local_text``, or ``astimezone(FORCE_TZ)``."""
+    return dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(0, 0), tzinfo=tz).astimezone(dt.UTC)
 
 
 def local_date(moment: dt.datetime, tz: dt.tzinfo = FORCE_TZ) -> dt.date:

@@ -171,7 +171,7 @@ class SubjectFacts:
             if resolves and on > resolved.get((sid, kind), dt.date.min):
                 resolved[(sid, kind)] = on
         teams = r["teams"]
-        return cls(as_of, r["rows"], r["periods"], r["levels"], r["first"], r["awaiting"], r["last_success"],
+        return cls(as_of, [SubjectRow(*row) for row in r["rows"]], r["periods"], r["levels"], r["first"], r["awaiting"], r["last_success"],
                    r["attempts"], r["shares"], dict(triggers), r["last_periodic"], r["last_review"],
                    {pk: ref for pk, ref, _ in teams}, {pk: b for pk, _, b in teams}, escalations, dict(decisions),
                    resolved)
@@ -182,8 +182,10 @@ class SubjectFacts:
         addresses, teams): what the sweep may read ahead, on another connection, while other rules run
         (``core.rows.read_ahead``)."""
         base, of = Subject.objects.all() if subjects is None else subjects, _limited_to(subjects)
-        rows = [SubjectRow(*r) for r in plain_rows(base.filter(managed_from__lte=as_of).exclude(managed_until__lt=as_of)
-                                        .order_by("pk").values_list(*SUBJECT_FIELDS), SUBJECT_DATES)]
+        # The subjects as plain tuples (``load`` makes them SubjectRows): read ahead, they cross between processes
+        # pickled, and 80,000 dataclasses pickle and unpickle in 0.55 s against 0.1 s as tuples.
+        rows = plain_rows(base.filter(managed_from__lte=as_of).exclude(managed_until__lt=as_of)
+                          .order_by("pk").values_list(*SUBJECT_FIELDS), SUBJECT_DATES)
 
         periods: dict[int, list] = defaultdict(list)
         for sid, mode, start, end in plain_rows(of(ModePeriod.objects.filter(start__lte=as_of)).values_list(
@@ -232,11 +234,20 @@ class SubjectFacts:
         with connection.cursor() as cur:
             cur.execute(last_sql, last_params)
             last_success = dict(as_dates(cur.fetchall()))
-            cur.execute(
-                f"SELECT v.subject_id, v.date, v.outcome FROM {table} v LEFT JOIN ({last_sql}) ls "  # noqa: S608
-                f"ON ls.subject_id = v.subject_id WHERE v.date <= %s AND v.outcome IN ({marks}) "
-                f"AND (ls.last IS NULL OR v.date > ls.last){only_v}",
-                [*last_params, as_of, *watch, *only_params])
+            # The attempts since the last success, written as each engine answers it fastest (at national scale:
+            # SQLite 0.20 s with NOT EXISTS against 0.42 s joined; PostgreSQL faster joined). The same rows.
+            if connection.vendor == "sqlite":
+                cur.execute(
+                    f"SELECT v.subject_id, v.date, v.outcome FROM {table} v WHERE v.date <= %s "  # noqa: S608
+                    f"AND v.outcome IN ({marks}) AND NOT EXISTS (SELECT 1 FROM {table} s WHERE s.subject_id = "
+                    f"v.subject_id AND s.outcome = %s AND s.date >= v.date AND s.date <= %s){only_v}",
+                    [as_of, *watch, "seen_at_home", as_of, *only_params])
+            else:
+                cur.execute(
+                    f"SELECT v.subject_id, v.date, v.outcome FROM {table} v LEFT JOIN ({last_sql}) ls "  # noqa: S608
+                    f"ON ls.subject_id = v.subject_id WHERE v.date <= %s AND v.outcome IN ({marks}) "
+                    f"AND (ls.last IS NULL OR v.date > ls.last){only_v}",
+                    [*last_params, as_of, *watch, *only_params])
             attempts: dict[int, list] = defaultdict(list)
             for sid, on, outcome in as_dates(cur.fetchall()):
                 attempts[sid].append((on, outcome))

@@ -23,7 +23,7 @@ def moment_for(day: dt.date) -> dt.datetime:
         return now
     if day == clock.today():
         return dt.datetime.combine(day, now.astimezone(FORCE_TZ).time(), tzinfo=FORCE_TZ)
-    return end_of_day(day)
+    return end_of_day(day).astimezone(FORCE_TZ)
 
 
 def episode_or_response(request, ref: str):

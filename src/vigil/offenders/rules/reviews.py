@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ TRIGGER_WORDS = {
 }
 
 
+@functools.lru_cache(maxsize=65536)  # a national sweep asks 160,000 times about a few thousand days
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` later (the month's last day when it has no such day: 31 Aug + 6 → 28/29 Feb)."""
     m = day.month - 1 + months
