@@ -14,7 +14,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from itertools import pairwise
 
-import networkx as nx
 from django.apps import apps
 from django.db.models import Q
 
@@ -40,6 +39,8 @@ class LinkGraph:
     """A networkx graph with the records behind it; ``visible`` are the person pks the viewer may name."""
 
     def __init__(self, visible: set[int] | None = None):
+        import networkx as nx  # here, not at the top: every command would pay 0.1 s to import it
+
         self.g = nx.MultiGraph()
         self.visible = visible
         self.people: dict[int, dict] = {}
@@ -102,6 +103,8 @@ class LinkGraph:
     def paths_to_subjects(self, start: Iterable[str], limit: int = 5) -> list[list[str]]:
         """The shortest path from the child (any of their records) to each subject in the graph, for a person to
         read, shortest first."""
+        import networkx as nx
+
         subjects = [n for n, d in self.g.nodes(data=True) if d["kind"] == "subject"]
         simple = nx.Graph(self.g)
         best: dict[str, list[str]] = {}

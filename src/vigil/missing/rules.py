@@ -11,8 +11,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-import networkx as nx
-
 from vigil.missing.deadlines import (
     add_working_days,
     done_by,
@@ -406,6 +404,8 @@ def _found_together(a: EpisodeFact, b: EpisodeFact, hours: float) -> bool:
 def co_missing_groups(episodes: Iterable[EpisodeFact], as_of: dt.date, pol: Mapping) -> list[Finding]:
     """Children missing at overlapping times and found together (with each other, or at one address within a
     few hours). One alert per group, on its earliest episode, while its latest return is recent (ADR 0305)."""
+    import networkx as nx  # here, not at the top: every process that loads the apps would pay 0.1 s to import it
+
     judged = end_of_day(as_of)
     window_start = judged - dt.timedelta(days=pol["missing.co_missing_window_days"])
     hours = pol["missing.found_together_hours"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -145,10 +145,11 @@ class SubjectFacts:
     officers: dict[int, tuple[str, str]] = field(default_factory=dict)  # pk → (ref, rank)
 
     @classmethod
-    def load(cls, as_of: dt.date, pol: Mapping, subjects=None, recorded: dict | None = None) -> SubjectFacts:
+    def load(cls, as_of: dt.date, pol: Mapping, subjects=None,
+             recorded: Callable[[], dict] | None = None) -> SubjectFacts:
         """The facts for every subject managed on ``as_of`` (or for those of the ``subjects`` queryset).
-        ``recorded``: what ``recorded`` returned, read ahead (the sweep's read-ahead); else read here."""
-        r = cls.recorded(as_of, pol, subjects) if recorded is None else recorded
+        ``recorded``: a function answering what ``recorded`` returned, read ahead (the sweep's read-ahead, asked
+        for only after the reads below, which go on while it finishes); else it is read here."""
         of = _limited_to(subjects)
 
         # What the sweep itself may have written in this transaction (a missing child's link brings a review
@@ -157,8 +158,6 @@ class SubjectFacts:
         for sid, on, trig in of(ReviewTrigger.objects.filter(on__lte=as_of)).values_list("subject_id", "on",
                                                                                          "trigger"):
             triggers[sid].append((on, trig))
-        for sid, moved in r["moved"]:
-            triggers[sid].append((moved, "address_change"))
         escalations = list(of(Escalation.objects.filter(opened_on__lte=as_of).exclude(closed_on__lte=as_of)
                               | Escalation.objects.filter(closed_on__isnull=True)))
         decisions: dict[int, list] = defaultdict(list)
@@ -170,9 +169,12 @@ class SubjectFacts:
             decisions[eid].append((on, nxt))
             if resolves and on > resolved.get((sid, kind), dt.date.min):
                 resolved[(sid, kind)] = on
+        r = cls.recorded(as_of, pol, subjects) if recorded is None else recorded()
+        for sid, moved in r["moved"]:
+            triggers[sid].append((moved, "address_change"))
         teams = r["teams"]
-        return cls(as_of, [SubjectRow(*row) for row in r["rows"]], r["periods"], r["levels"], r["first"], r["awaiting"], r["last_success"],
-                   r["attempts"], r["shares"], dict(triggers), r["last_periodic"], r["last_review"],
+        return cls(as_of, [SubjectRow(*row) for row in r["rows"]], r["periods"], r["levels"], r["first"],
+                   r["awaiting"], r["last_success"], r["attempts"], r["shares"], dict(triggers), r["last_periodic"], r["last_review"],
                    {pk: ref for pk, ref, _ in teams}, {pk: b for pk, _, b in teams}, escalations, dict(decisions),
                    resolved)
 

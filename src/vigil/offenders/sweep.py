@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from django.db import transaction
 
@@ -148,7 +148,7 @@ def evaluate(ctx: SweepContext) -> Iterator[Finding]:
     # a plain snapshot of the policy: the rules read it 500,000 times
     ahead = ctx.shared.pop(READ_AHEAD, None)
     yield from _evaluate(ctx.as_of, dict(ctx.policy), actor="system:sweep", why=SWEEP_WHY,
-                         recorded=None if ahead is None else ahead.result())
+                         recorded=None if ahead is None else ahead.result)
 
 
 READ_AHEAD = "offenders.recorded"
@@ -189,7 +189,7 @@ def _rejudge_refs(refs, as_of: dt.date, *, cleared_by: str) -> dict[str, int]:
 
 
 def _evaluate(as_of: dt.date, pol: dict, *, subjects=None, teams: bool = True, actor: str,
-              why: str, recorded: dict | None = None) -> Iterator[Finding]:
+              why: str, recorded: Callable[[], dict] | None = None) -> Iterator[Finding]:
     f = SubjectFacts.load(as_of, pol, subjects=subjects, recorded=recorded)
     rows = {r.pk: r for r in f.subjects}
     judged: dict[int, Judgement] = {}

@@ -9,7 +9,6 @@ changes, bulk writes.
 """
 from __future__ import annotations
 
-import networkx as nx
 from django.db import transaction
 
 from vigil.core import rows
@@ -18,6 +17,8 @@ from vigil.people.models import Identity, Person
 
 
 def components() -> list[set[int]]:
+    import networkx as nx  # here, not at the top: every command would pay 0.1 s to import it
+
     g = nx.Graph()
     g.add_edges_from(RecordMatch.objects.filter(status__in=LINKED).values_list("left_id", "right_id")
                      .iterator(chunk_size=50000))
