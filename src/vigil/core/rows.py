@@ -106,22 +106,30 @@ def insert(model, rows: Iterable[Mapping[str, Any] | Model | tuple], *, columns:
         fields = [f for f in model._meta.concrete_fields if not f.primary_key or getattr(first, f.attname) is not None]
     else:
         fields = [f for f in model._meta.concrete_fields if not f.primary_key or f.attname in first]
+    # Each value as it comes, unless its field needs it prepared (``_writer``: JSON, SQLite's times): a list
+    # comprehension with no call per plain value, as a national sweep's alerts and a linkage run's pairs are
+    # thousands of rows of mostly plain values.
     prepare = [_writer(f) for f in fields]
     if columns is not None:
         at = {c: i for i, c in enumerate(columns)}
-        spec = [(p, at.get(f.attname), None if f.attname in at else p(f.get_default()))
-                for f, p in zip(fields, prepare, strict=True)]
+        defaults = [f.get_default() for f in fields]
+        fixed = [d if p is None else p(d) for d, p in zip(defaults, prepare, strict=True)]
+
+        spec = [(p, at.get(f.attname)) for f, p in zip(fields, prepare, strict=True)]
 
         def values(row):
-            return tuple(d if i is None else p(row[i]) for p, i, d in spec)
+            return tuple([fixed[n] if i is None else row[i] if p is None else p(row[i])
+                          for n, (p, i) in enumerate(spec)])
     elif isinstance(first, Model):
-        def values(row):
-            return tuple(p(getattr(row, f.attname)) for f, p in zip(fields, prepare, strict=True))
-    else:
-        default = {f.attname: f.get_default() for f in fields}
+        spec = [(p, f.attname) for f, p in zip(fields, prepare, strict=True)]
 
         def values(row):
-            return tuple(p(row.get(f.attname, default[f.attname])) for f, p in zip(fields, prepare, strict=True))
+            return tuple([getattr(row, a) if p is None else p(getattr(row, a)) for p, a in spec])
+    else:
+        spec = [(p, f.attname, f.get_default()) for f, p in zip(fields, prepare, strict=True)]
+
+        def values(row):
+            return tuple([row.get(a, d) if p is None else p(row.get(a, d)) for p, a, d in spec])
     written, batch = 0, [values(first)]
     for row in rows:
         batch.append(values(row))
@@ -239,7 +247,7 @@ def set_values(model, attname: str, values: Mapping[Any, Any]) -> int:
     if not values:
         return 0
     field = next(f for f in model._meta.concrete_fields if f.attname == attname)
-    prepare = _writer(field)
+    prepare = _writer(field) or (lambda v: v)
     q = connection.ops.quote_name
     table, column, pk = q(model._meta.db_table), q(field.column), q(model._meta.pk.column)
     with connection.cursor() as cur:
@@ -254,7 +262,7 @@ def set_values(model, attname: str, values: Mapping[Any, Any]) -> int:
 
 
 def _writer(field):
-    """How one field's Python value is written by ``insert``."""
+    """How one field's Python value is written by ``insert`` (None: as it is)."""
     if isinstance(field, JSONField):
         encoder = field.encoder
         return lambda v: None if v is None else json.dumps(v, cls=encoder)
@@ -263,4 +271,4 @@ def _writer(field):
             v.astimezone(dt.UTC).replace(tzinfo=None) if v.tzinfo else v).isoformat(sep=" ")
     if connection.vendor == "sqlite" and isinstance(field, DateField | TimeField):
         return lambda v: v if v is None or isinstance(v, str) else v.isoformat()
-    return lambda v: v
+    return None
