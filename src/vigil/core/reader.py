@@ -1,20 +1,62 @@
-"""The other process of ``core.rows.read_ahead``: reads a pickled request on standard input (the database's name
-and where it is, a function, its arguments), sets Django up on that database, calls the function and writes its
-pickled answer, or the exception it raised, on standard output. Started by Vigil itself, never by a person."""
+"""The other process of ``core.rows.read_ahead`` on SQLite: sets Django up, then reads a pickled request on standard
+input (the database's name and where it is, a function, its arguments), calls the function and writes its pickled
+answer, or the exception it raised, on standard output. Started by Vigil itself, never by a person.
+
+Setting up comes first, so a command that knows it will read ahead can start its reader as it starts itself
+(``start_early``: ``vigil sweep`` on SQLite): both set Python and Django up at once, on two cores, and the request
+finds the reader ready. A reader never asked (its standard input closed empty) leaves without a word."""
 from __future__ import annotations
 
+import atexit
 import os
 import pickle
+import subprocess
 import sys
+
+_early: subprocess.Popen | None = None
+
+
+def start_early() -> None:
+    """Start a reader now, for this process's first read-ahead, when the database is an SQLite file (the only
+    case that reads ahead in another process). Called before Django is set up: it only looks at DATABASE_URL."""
+    global _early
+    url = os.environ.get("DATABASE_URL", "")
+    if _early is None and (not url or url.startswith("sqlite:")):
+        _early = _spawn()
+        atexit.register(_dismiss)
+
+
+def take() -> subprocess.Popen:
+    """The reader started early, if there is one not yet used; else a new one."""
+    global _early
+    proc, _early = _early, None
+    return proc if proc is not None and proc.poll() is None else _spawn()
+
+
+def _spawn() -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "vigil.core.reader"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _dismiss() -> None:
+    """At exit: a reader started early and never asked is stopped (the command failed, or read nothing ahead)."""
+    global _early
+    if _early is not None:
+        _early.kill()
+        _early.wait()
+        _early = None
 
 
 def main() -> None:
-    request, answer_to = sys.stdin.buffer.read(), sys.stdout.buffer
+    answer_to = sys.stdout.buffer
     sys.stdout = sys.stderr  # anything printed while setting up or reading goes to the log, not into the answer
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigil.config.settings")
     import django
 
     django.setup()  # before the request is unpickled: its function's module needs the apps
+    request = sys.stdin.buffer.read()
+    if not request:  # closed unasked
+        return
     from django.db import connection
 
     db, fn, args, kwargs = pickle.loads(request)  # noqa: S301 - from the process that started us

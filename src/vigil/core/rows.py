@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import pickle
-import subprocess
-import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -20,6 +18,8 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections
 from django.db.models import DateField, DateTimeField, JSONField, Model, QuerySet, TimeField
+
+from vigil.core import reader as reader_process
 
 
 def as_dates(rows: Iterable[tuple], dates: tuple[int, ...] = (1,), datetimes: tuple[int, ...] = ()) -> Iterator[tuple]:
@@ -181,6 +181,7 @@ def read_ahead(fn, *args, **kwargs) -> Future:
       so reading 80,000 subjects' facts is Python's work as much as the database's, and threads share one
       interpreter lock. A new program (Python and Django start afresh, in parallel), not a fork: it inherits no
       connection, lock or thread of this one. Measured at national scale, each was the faster on its engine.
+      ``vigil sweep`` starts that program as it starts itself (``reader.start_early``), so both set up at once.
 
     Only for records already committed that the caller's transaction will not change: the other connection cannot
     see the caller's uncommitted writes (it reads as any other reader does). The caller decides;
@@ -204,8 +205,7 @@ def _in_thread(fn, args, kwargs):
 def _in_process(fn, args, kwargs):
     db = {key: connection.settings_dict[key] for key in ("NAME", "USER", "HOST", "PORT")}
     request = pickle.dumps((db, fn, args, kwargs), protocol=pickle.HIGHEST_PROTOCOL)
-    reader = subprocess.Popen([sys.executable, "-m", "vigil.core.reader"], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    reader = reader_process.take()  # started early by the command (``vigil sweep``), or now
 
     def answer():
         out, err = reader.communicate(request)
