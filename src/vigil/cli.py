@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
             os.environ.setdefault("VIGIL_MFA", "off")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigil.config.settings")
     if command == "sweep" and not any(a in ("-h", "--help") for a in argv[1:]):
-        from vigil.core import reader  # SQLite: the read-ahead's process sets up beside this one (ADR 0026)
+        from vigil.core import reader  # the sweep's other process sets up beside this one (ADR 0026)
 
         reader.start_early()
     try:

@@ -97,26 +97,25 @@ def test_a_read_ahead_answers_from_elsewhere_and_hands_back_its_failure():
         read_ahead(operator.truediv, 1, 0).result(timeout=120)
 
 
-def test_a_reader_started_early_answers_the_first_read_ahead_and_one_never_asked_is_stopped(monkeypatch):
-    """``vigil sweep`` on SQLite starts its read-ahead's process as it starts itself (both set up at once): the
-    first read-ahead is answered by that process, a later one by a new one; one never asked is stopped at exit."""
+def test_a_reader_started_early_answers_the_first_question_and_one_never_asked_is_stopped(monkeypatch):
+    """``vigil sweep`` starts its other process as it starts itself (both set up at once): the first read-ahead
+    (SQLite) or judgement elsewhere (PostgreSQL) is answered by that process, a later one by a new one; one never
+    asked is stopped at exit."""
     import os
 
     from vigil.core import reader
-    from vigil.core.rows import read_ahead
+    from vigil.core.rows import judge_elsewhere, read_ahead
 
+    ask = read_ahead if connection.vendor == "sqlite" else judge_elsewhere  # what goes to another process
     monkeypatch.setattr(reader, "_early", None)
     reader.start_early()
-    if connection.vendor != "sqlite":
-        assert reader._early is None  # PostgreSQL reads ahead in a thread: nothing to start
-        return
     early = reader._early
     assert early is not None and early.poll() is None
-    assert read_ahead(os.getpid).result(timeout=120) == early.pid
+    assert ask(os.getpid).result(timeout=120) == early.pid
     assert reader._early is None
-    assert read_ahead(os.getpid).result(timeout=120) not in (early.pid, os.getpid())
+    assert ask(os.getpid).result(timeout=120) not in (early.pid, os.getpid())
 
     reader.start_early()
     unasked = reader._early
-    reader._dismiss()  # what happens at exit when the command failed before it read ahead
+    reader._dismiss()  # what happens at exit when the command failed before it asked
     assert unasked.returncode is not None and reader._early is None

@@ -1,10 +1,11 @@
-"""The other process of ``core.rows.read_ahead`` on SQLite: sets Django up, then reads a pickled request on standard
-input (the database's name and where it is, a function, its arguments), calls the function and writes its pickled
-answer, or the exception it raised, on standard output. Started by Vigil itself, never by a person.
+"""The other process of ``core.rows.read_ahead`` (SQLite) and ``core.rows.judge_elsewhere`` (PostgreSQL): sets
+Django up, then reads a pickled request on standard input (the database's name and where it is, a function, its
+arguments), calls the function and writes its pickled answer, or the exception it raised, on standard output.
+Started by Vigil itself, never by a person.
 
-Setting up comes first, so a command that knows it will read ahead can start its reader as it starts itself
-(``start_early``: ``vigil sweep`` on SQLite): both set Python and Django up at once, on two cores, and the request
-finds the reader ready. A reader never asked (its standard input closed empty) leaves without a word."""
+Setting up comes first, so a command that knows it will ask can start its reader as it starts itself
+(``start_early``: ``vigil sweep``): both set Python and Django up at once, on two cores, and the request finds the
+reader ready. A reader never asked (its standard input closed empty) leaves without a word."""
 from __future__ import annotations
 
 import atexit
@@ -17,11 +18,10 @@ _early: subprocess.Popen | None = None
 
 
 def start_early() -> None:
-    """Start a reader now, for this process's first read-ahead, when the database is an SQLite file (the only
-    case that reads ahead in another process). Called before Django is set up: it only looks at DATABASE_URL."""
+    """Start a reader now, for this process's first read-ahead (SQLite) or judgement elsewhere (PostgreSQL).
+    Called before Django is set up."""
     global _early
-    url = os.environ.get("DATABASE_URL", "")
-    if _early is None and (not url or url.startswith("sqlite:")):
+    if _early is None:
         _early = _spawn()
         atexit.register(_dismiss)
 

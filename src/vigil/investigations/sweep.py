@@ -20,7 +20,7 @@ import numpy as np
 from django.db.models import Q
 
 from vigil.accounts.models import Officer, rank_at_least
-from vigil.core.rows import plain_rows
+from vigil.core.rows import elsewhere_helps, judge_elsewhere, plain_rows
 from vigil.investigations.models import Allocation, current_on, open_on
 from vigil.investigations.queries import reweigh_open_allocations
 from vigil.investigations.rules import (
@@ -63,22 +63,40 @@ class CommandChain:
         return self.di.get(team_id) or self.borough_di.get(borough_id)
 
 
-# Before the offender rules (order 30), though it neither reads nor writes what they do: it runs while the
-# subjects' recorded facts are still being read ahead on another connection (ADR 0026), not after.
-@rule_set("investigations", order=25)
+JUDGED_ELSEWHERE = "investigations.judged"
+
+
+def _judge_elsewhere(ctx: SweepContext) -> None:
+    """Where a core is free for it (``core.rows.elsewhere_helps``: PostgreSQL), the allocations are judged in
+    another process while this one runs the missing-children rules: the rules read nothing any rule set writes.
+    The workload units are first brought into line with the policy here, in the sweep's transaction; if that
+    changed any, they are judged here instead, where the new units show."""
+    if ctx.read_ahead and elsewhere_helps() and not reweigh_open_allocations(CrimeRules(ctx.policy)):
+        ctx.shared[JUDGED_ELSEWHERE] = judge_elsewhere(judged, ctx.as_of, ctx.policy)
+
+
+# Before the offender rules (order 30), though it neither reads nor writes what they do: judged here, it runs while
+# the subjects' recorded facts are still being read ahead on another connection (ADR 0026), not after.
+@rule_set("investigations", order=25, prepare=_judge_elsewhere)
 def investigation_alerts(ctx: SweepContext):
-    as_of, pol = ctx.as_of, ctx.policy
+    elsewhere = ctx.shared.pop(JUDGED_ELSEWHERE, None)
+    if elsewhere is not None:
+        return elsewhere.result()
+    reweigh_open_allocations(CrimeRules(ctx.policy))  # the workload units follow the policy, however it changed
+    return judged(ctx.as_of, ctx.policy)
+
+
+def judged(as_of: dt.date, pol) -> list[Finding]:
+    """Every §2 alert as of ``as_of``, the workload units already re-weighed."""
     rules = CrimeRules(pol)
-    reweigh_open_allocations(rules)  # the workload units follow the policy in force, however it was changed
     chain = CommandChain()
     rows = _allocations(Allocation.objects.filter(current_on(as_of), open_on(as_of, "crime__")))
     # The holders as one uncorrelated IN (…): a correlated EXISTS walks every allocation ever made per officer on
     # SQLite (10 s at national scale, against 0.07 s).
     officers = officer_facts(as_of, rules, Officer.objects.filter(
         pk__in=Allocation.objects.filter(current_on(as_of)).values("officer_id")))
-    yield from _allocation_findings(rows, officers, rules, chain, as_of, pol)
-    yield from _overload_findings(rows, officers, chain, pol)
-    yield from unallocated_findings(rules, chain, as_of, pol)
+    return [*_allocation_findings(rows, officers, rules, chain, as_of, pol),
+            *_overload_findings(rows, officers, chain, pol), *unallocated_findings(rules, chain, as_of, pol)]
 
 
 ALLOCATION_COLUMNS = ("id", "crime_id", "officer_id", "start", "override_by_id", "units", *crime_values("crime__"))
