@@ -119,3 +119,20 @@ def test_a_reader_started_early_answers_the_first_question_and_one_never_asked_i
     unasked = reader._early
     reader._dismiss()  # what happens at exit when the command failed before it asked
     assert unasked.returncode is not None and reader._early is None
+
+
+def test_the_cycle_collector_is_paused_for_a_bulk_job_and_resumed_after_it_even_when_it_fails():
+    import gc
+
+    from vigil.core.rows import cycles_collected_after
+
+    assert gc.isenabled()
+    with cycles_collected_after():
+        assert not gc.isenabled()
+        with cycles_collected_after():  # nested: the inner one leaves it paused for the outer
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), cycles_collected_after():
+        raise RuntimeError("the job failed")
+    assert gc.isenabled()

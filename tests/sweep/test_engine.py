@@ -61,13 +61,19 @@ def test_every_code_a_rule_set_owns_has_a_label_and_an_area():
 def test_registered_rule_sets_run_and_are_logged(monkeypatch):
     monkeypatch.setitem(catalogue.CATALOGUE, "TEST_ONLY", catalogue.AlertCode("TEST_ONLY", "Test", "test", "low", ""))
 
+    import gc
+
+    collecting: list[bool] = []
+
     @registry.rule_set("test-only-rule-set", order=999, codes=["TEST_ONLY"])
     def rules(ctx):
+        collecting.append(gc.isenabled())
         yield Finding("TEST_ONLY", "low", "team", "T1", ctx.as_of, ("checked on " + ctx.as_of.isoformat(),))
 
     try:
         findings, _ = run_sweep(D1)
         assert any(f.code == "TEST_ONLY" and f.reasons == ("checked on 2024-08-15",) for f in findings)
+        assert collecting == [False] and gc.isenabled()  # cycles collected after the sweep, not while it judges
         from vigil.core.models import AccessLogEntry
         assert AccessLogEntry.objects.filter(record_type="sweep", record_id="2024-08-15").exists()
     finally:

@@ -62,8 +62,11 @@ def main() -> None:
     db, fn, args, kwargs = pickle.loads(request)  # noqa: S301 - from the process that started us
 
     connection.settings_dict.update(db)  # the same database (the tests' too: its name is set at run time)
+    from vigil.core.rows import cycles_collected_after
+
     try:
-        answer = (True, fn(*args, **kwargs))
+        with cycles_collected_after():  # a one-off: it answers and ends
+            answer = (True, fn(*args, **kwargs))
     except Exception as exc:  # handed back whole, to be raised where the answer is wanted
         answer = (False, exc)
     finally:

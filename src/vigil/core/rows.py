@@ -8,7 +8,9 @@ itself), PostgreSQL as dates and aware times.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import json
 import pickle
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -168,6 +170,21 @@ def chunks(ids: Sequence) -> Iterator[Sequence]:
     size = LISTED if connection.vendor == "sqlite" else 20_000
     for i in range(0, len(ids), size):
         yield ids[i:i + size]
+
+
+@contextlib.contextmanager
+def cycles_collected_after():
+    """Python's cycle collector paused while a bulk job builds and judges its facts, and resumed after. The daily
+    sweep makes millions of short-lived tuples and dicts, none in a cycle worth collecting midway; left on, the
+    collector walks every object still held (the facts of 80,000 subjects) again and again: half a second of a
+    national sweep of five on SQLite. What the job left in cycles is collected afterwards, as usual."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def read_ahead(fn, *args, **kwargs) -> Future:

@@ -193,9 +193,17 @@ class SubjectFacts:
         for sid, mode, start, end in plain_rows(of(ModePeriod.objects.filter(start__lte=as_of)).values_list(
                 "subject_id", "mode", "start", "end").order_by("subject_id", "start"), (2, 3)):
             periods[sid].append((mode, start, end if end is None or end < as_of else None))
-        latest = of(Assessment.objects.filter(approved_on__lte=as_of)).annotate(rn=Window(
-            RowNumber(), partition_by=F("subject_id"), order_by=[F("approved_on").desc(), F("date").desc(),
-                                                                  F("pk").desc()])).filter(rn=1)
+        # Each subject's latest approved assessment, asked as each engine answers it fastest (national scale:
+        # SQLite 0.48 s looking each subject's up against 0.65 s numbering them all; PostgreSQL 0.27 s numbering
+        # against 0.99 s). The same rows.
+        order = [F("approved_on").desc(), F("date").desc(), F("pk").desc()]
+        if connection.vendor == "sqlite":
+            latest = Assessment.objects.filter(pk__in=base.annotate(a=Subquery(
+                Assessment.objects.filter(subject=OuterRef("pk"), approved_on__lte=as_of).order_by(*order)
+                .values("pk")[:1])).values("a"))
+        else:
+            latest = of(Assessment.objects.filter(approved_on__lte=as_of)).annotate(rn=Window(
+                RowNumber(), partition_by=F("subject_id"), order_by=order)).filter(rn=1)
         levels = {sid: (on, level) for sid, on, level in
                   plain_rows(latest.values_list("subject_id", "date", "risk_level"), (1,))}
         dated = of(Assessment.objects.filter(date__lte=as_of)).values_list("subject_id").order_by()

@@ -112,7 +112,7 @@ def run_sweep(as_of: dt.date, *, actor="system:sweep", progress=None) -> tuple[l
     without its alert), and concurrent sweeps run one after the other. Run outside any transaction (the daily
     sweep, ``vigil sweep``), it reads the facts no rule writes ahead (``core.rows.read_ahead``)."""
     ahead = rows.read_ahead_allowed()  # before the sweep's own transaction: is anything uncommitted already?
-    with _one_sweep_at_a_time(), transaction.atomic():
+    with _one_sweep_at_a_time(), rows.cycles_collected_after(), transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cur:
                 cur.execute("SELECT pg_advisory_xact_lock(%s)", [_SWEEP_LOCK_KEY])
