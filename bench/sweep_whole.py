@@ -12,7 +12,8 @@ alerts), then measures in the same run:
   every rule set, the alert reconciliation, the access log, the summary), steady state, best of three, and its peak
   memory (maximum resident set size); and once with every alert line printed (``> /dev/null``);
 - each rule set's share, in process, as the daily sweep runs them (the facts no rule writes read ahead on a second
-  connection while the missing-children rules run), and the reconciliation.
+  connection while the missing-children rules run; on PostgreSQL the allocations judged in another process
+  meanwhile; the cycle collector paused), and the reconciliation.
 
 On PostgreSQL the database is vacuumed and analysed first, as autovacuum leaves it after a load.
 
@@ -88,6 +89,8 @@ def main() -> None:
     from offenders_sweep import DUE, REFERENCE
 
     from vigil.core import policy
+    from vigil.core.rows import cycles_collected_after
+    from vigil.investigations.sweep import JUDGED_ELSEWHERE
     from vigil.sweep.engine import reconcile
     from vigil.sweep.registry import SweepContext, rule_sets
 
@@ -113,12 +116,17 @@ def main() -> None:
     lines = sum(1 for _ in listing.open())
 
     parts: dict[str, float] = {}
+    elsewhere: set[str] = set()
     pol = policy.current()
-    with transaction.atomic():  # as the daily sweep runs them: the recorded facts read ahead (prepare)
+    # As the daily sweep runs them: the recorded facts read ahead and, on PostgreSQL, the allocations judged in
+    # another process (prepare); the cycle collector paused.
+    with cycles_collected_after(), transaction.atomic():
         ctx, findings, codes = SweepContext(as_of=day, policy=pol, read_ahead=True), {}, set()
         for rs in rule_sets():
             if rs.prepare is not None:
                 rs.prepare(ctx)
+        if JUDGED_ELSEWHERE in ctx.shared:
+            elsewhere.add("investigations")
         for rs in rule_sets():
             start = time.perf_counter()
             for f in rs.fn(ctx):
@@ -139,8 +147,10 @@ def main() -> None:
           f"reference; peak memory {peak} MB")
     print(f"whole `vigil sweep` listing every alert ({lines:,} lines): {t['whole_listed']:.2f} s = "
           f"{t['whole_listed'] / ref:.1f}x; peak memory {peak_listed} MB")
-    print("in process, per rule set: " + ", ".join(f"{name} {secs:.2f} s ({secs / ref:.1f}x)"
-                                                   for name, secs in parts.items()))
+    meanwhile = "; waited for, judged in another process meanwhile"
+    print("in process, per rule set: " + ", ".join(
+        f"{name} {secs:.2f} s ({secs / ref:.1f}x{meanwhile if name in elsewhere else ''})"
+        for name, secs in parts.items()))
     connection.close()
     if hasattr(connection, "close_pool"):
         connection.close_pool()  # the pool's idle connections would keep the database from being dropped
