@@ -116,7 +116,6 @@ def insert(model, rows: Iterable[Mapping[str, Any] | Model | tuple], *, columns:
         at = {c: i for i, c in enumerate(columns)}
         defaults = [f.get_default() for f in fields]
         fixed = [d if p is None else p(d) for d, p in zip(defaults, prepare, strict=True)]
-
         spec = [(p, at.get(f.attname)) for f, p in zip(fields, prepare, strict=True)]
 
         def values(row):
@@ -203,13 +202,9 @@ def read_ahead(fn, *args, **kwargs) -> Future:
     Only for records already committed that the caller's transaction will not change: the other connection cannot
     see the caller's uncommitted writes (it reads as any other reader does). The caller decides;
     ``read_ahead_allowed`` says when it may."""
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vigil-read-ahead")
-    try:
-        if connection.vendor == "postgresql":
-            return pool.submit(_in_thread, fn, args, kwargs)
-        return pool.submit(_in_process(fn, args, kwargs))  # the thread only waits for the other process's answer
-    finally:
-        pool.shutdown(wait=False)
+    if connection.vendor == "postgresql":
+        return _on_a_thread(lambda: _in_thread(fn, args, kwargs))
+    return _on_a_thread(_in_process(fn, args, kwargs))  # the thread only waits for the other process's answer
 
 
 def elsewhere_helps() -> bool:
@@ -224,9 +219,14 @@ def judge_elsewhere(fn, *args, **kwargs) -> Future:
     """Start ``fn(*args, **kwargs)``, mostly Python (judging thousands of records), in another process (the one
     ``vigil sweep`` started early, if it is waiting) and return a future for its answer. As ``read_ahead``: only
     for committed records the caller's transaction will not change, with plain arguments and answer."""
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vigil-judge-elsewhere")
+    return _on_a_thread(_in_process(fn, args, kwargs))
+
+
+def _on_a_thread(job) -> Future:
+    """``job()`` run on a thread of its own, its answer (or exception) a future."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vigil-elsewhere")
     try:
-        return pool.submit(_in_process(fn, args, kwargs))
+        return pool.submit(job)
     finally:
         pool.shutdown(wait=False)
 

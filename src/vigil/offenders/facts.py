@@ -174,8 +174,8 @@ class SubjectFacts:
             triggers[sid].append((moved, "address_change"))
         teams = r["teams"]
         return cls(as_of, [SubjectRow(*row) for row in r["rows"]], r["periods"], r["levels"], r["first"],
-                   r["awaiting"], r["last_success"], r["attempts"], r["shares"], dict(triggers), r["last_periodic"], r["last_review"],
-                   {pk: ref for pk, ref, _ in teams}, {pk: b for pk, _, b in teams}, escalations, dict(decisions),
+                   r["awaiting"], r["last_success"], r["attempts"], r["shares"], dict(triggers), r["last_periodic"],
+                   r["last_review"], {pk: ref for pk, ref, _ in teams}, {pk: b for pk, _, b in teams}, escalations, dict(decisions),
                    resolved)
 
     @classmethod
