@@ -12,6 +12,7 @@ binds and releases the address instead of serving forever. Bounded: ``EXAMPLES``
 """
 from __future__ import annotations
 
+import os
 import socket
 
 import pytest
@@ -113,7 +114,15 @@ def sandbox(tmp_path, monkeypatch, settings):
 
     monkeypatch.setattr("vigil.web.server.start_worker", NoWorker)
     monkeypatch.setattr("vigil.cli._ensure_migrated", lambda: None)  # the test database is migrated already
-    return tmp_path
+    # `vigil demo` sets VIGIL_ENV and VIGIL_MFA in the process that runs it (here, the tests'): they are put back,
+    # or the next command's other process (the sweep's, started with this environment) would start as a demo.
+    saved = {name: os.environ.get(name) for name in ("VIGIL_ENV", "VIGIL_MFA")}
+    yield tmp_path
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
