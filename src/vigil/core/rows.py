@@ -247,7 +247,8 @@ def _in_process(fn, args, kwargs):
         out, err = reader.communicate(request)
         if reader.returncode != 0 or not out:
             last = err.decode(errors="replace").strip().splitlines()[-1:] or ["no answer"]
-            raise RuntimeError(f"the read ahead failed (exit {reader.returncode}): {last[0]}")
+            raise RuntimeError(f"the sweep's other process (vigil.core.reader) failed (exit {reader.returncode}): "
+                               f"{last[0]}")
         ok, value = pickle.loads(out)  # noqa: S301 - our own reader's answer, over a pipe we opened
         if not ok:
             raise value
