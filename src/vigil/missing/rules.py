@@ -142,8 +142,12 @@ def regrade_due(grade: str, graded_at: dt.datetime | None, pol: Mapping) -> dt.d
 
 
 def first_screening(ep: EpisodeFact, stage: str, moment: dt.datetime) -> ScreeningFact | None:
-    done = sorted((s for s in ep.screenings if s.stage == stage and s.at <= moment), key=lambda s: s.at)
-    return done[0] if done else None
+    """The earliest screening at ``stage`` recorded by ``moment`` (the first of equals)."""
+    return min((s for s in ep.screenings if s.stage == stage and s.at <= moment), key=_screened_at, default=None)
+
+
+def _screened_at(s: ScreeningFact) -> dt.datetime:
+    return s.at
 
 
 def timers(ep: EpisodeFact, moment: dt.datetime, pol: Mapping) -> list[Timer]:

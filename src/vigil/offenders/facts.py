@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db import connection
-from django.db.models import F, Max, Min, OuterRef, Q, Subquery, Window
-from django.db.models.functions import RowNumber
+from django.db.models import F, Max, Min, OuterRef, Q, Subquery
 
 from vigil.accounts.models import RANK_ORDER, Officer, Team
 from vigil.core.rows import as_dates, plain_rows
@@ -194,16 +193,16 @@ class SubjectFacts:
                 "subject_id", "mode", "start", "end").order_by("subject_id", "start"), (2, 3)):
             periods[sid].append((mode, start, end if end is None or end < as_of else None))
         # Each subject's latest approved assessment, asked as each engine answers it fastest (national scale:
-        # SQLite 0.48 s looking each subject's up against 0.65 s numbering them all; PostgreSQL 0.27 s numbering
-        # against 0.99 s). The same rows.
+        # SQLite 0.48 s looking each subject's up against 0.65 s numbering them all; PostgreSQL 0.26 s with
+        # DISTINCT ON against 0.34 s numbering and 0.99 s looking up). The same rows.
         order = [F("approved_on").desc(), F("date").desc(), F("pk").desc()]
         if connection.vendor == "sqlite":
             latest = Assessment.objects.filter(pk__in=base.annotate(a=Subquery(
                 Assessment.objects.filter(subject=OuterRef("pk"), approved_on__lte=as_of).order_by(*order)
                 .values("pk")[:1])).values("a"))
         else:
-            latest = of(Assessment.objects.filter(approved_on__lte=as_of)).annotate(rn=Window(
-                RowNumber(), partition_by=F("subject_id"), order_by=order)).filter(rn=1)
+            latest = of(Assessment.objects.filter(approved_on__lte=as_of)).order_by("subject_id", *order) \
+                .distinct("subject_id")
         levels = {sid: (on, level) for sid, on, level in
                   plain_rows(latest.values_list("subject_id", "date", "risk_level"), (1,))}
         dated = of(Assessment.objects.filter(date__lte=as_of)).values_list("subject_id").order_by()
@@ -227,44 +226,41 @@ class SubjectFacts:
 
     @staticmethod
     def _visits(as_of: dt.date, pol: Mapping, subjects=None):
-        """Three aggregate queries over visits: the last successful home visit per subject; the unsuccessful
-        attempts since it; the announced share over the rolling window."""
+        """Two reads of the visits, on both engines: one pass over the visits to the as-of day for the last
+        successful home visit and the announced share over the rolling window; and the unsuccessful attempts,
+        read from the (outcome, subject, date) index and kept when after the subject's last success. At national
+        scale (1.6 million visits) on PostgreSQL: 0.38 s and 0.12 s, against 1.0 s for the three queries
+        (last success; attempts joined to it; the window) that read the table four times before."""
         table = Visit._meta.db_table
         watch = list(pol["visits.failed_outcomes"]) + list(pol["visits.whereabouts_outcomes"])
         marks = ", ".join(["%s"] * len(watch))
-        only, only_v, only_params = "", "", []
+        only, only_params = "", []
         if subjects is not None:
             sub_sql, only_params = subjects.values("pk").query.sql_with_params()
-            only, only_v, only_params = (f" AND subject_id IN ({sub_sql})", f" AND v.subject_id IN ({sub_sql})",
-                                         list(only_params))
+            only, only_params = f" AND subject_id IN ({sub_sql})", list(only_params)
+        start = as_of - dt.timedelta(days=pol["visits.announced_window_days"])
+        last_success: dict[int, dt.date] = {}
+        shares: dict[int, tuple[int, int]] = {}
+        attempts: dict[int, list] = defaultdict(list)
         # Table names come from the model and the rest are parameters: nothing here is user text.
-        last_sql = (f"SELECT subject_id, MAX(date) AS last FROM {table} "  # noqa: S608
-                    f"WHERE outcome = %s AND date <= %s{only} GROUP BY subject_id")
-        last_params = ["seen_at_home", as_of, *only_params]
         with connection.cursor() as cur:
-            cur.execute(last_sql, last_params)
-            last_success = dict(as_dates(cur.fetchall()))
-            # The attempts since the last success, written as each engine answers it fastest (at national scale:
-            # SQLite 0.20 s with NOT EXISTS against 0.42 s joined; PostgreSQL faster joined). The same rows.
-            if connection.vendor == "sqlite":
-                cur.execute(
-                    f"SELECT v.subject_id, v.date, v.outcome FROM {table} v WHERE v.date <= %s "  # noqa: S608
-                    f"AND v.outcome IN ({marks}) AND NOT EXISTS (SELECT 1 FROM {table} s WHERE s.subject_id = "
-                    f"v.subject_id AND s.outcome = %s AND s.date >= v.date AND s.date <= %s){only_v}",
-                    [as_of, *watch, "seen_at_home", as_of, *only_params])
-            else:
-                cur.execute(
-                    f"SELECT v.subject_id, v.date, v.outcome FROM {table} v LEFT JOIN ({last_sql}) ls "  # noqa: S608
-                    f"ON ls.subject_id = v.subject_id WHERE v.date <= %s AND v.outcome IN ({marks}) "
-                    f"AND (ls.last IS NULL OR v.date > ls.last){only_v}",
-                    [*last_params, as_of, *watch, *only_params])
-            attempts: dict[int, list] = defaultdict(list)
+            cur.execute(f"SELECT subject_id, MAX(date) FILTER (WHERE outcome = %s), "  # noqa: S608
+                        f"COUNT(*) FILTER (WHERE date > %s AND announced), COUNT(*) FILTER (WHERE date > %s) "
+                        f"FROM {table} WHERE date <= %s{only} GROUP BY subject_id",
+                        ["seen_at_home", start, start, as_of, *only_params])
+            for sid, last, announced, total in as_dates(cur.fetchall()):
+                if last is not None:
+                    last_success[sid] = last
+                if total:
+                    shares[sid] = (int(announced), int(total))
+            cur.execute(f"SELECT subject_id, date, outcome FROM {table} "  # noqa: S608
+                        f"WHERE outcome IN ({marks}) AND date <= %s{only}", [*watch, as_of, *only_params])
+            never = dt.date.min
             for sid, on, outcome in as_dates(cur.fetchall()):
-                attempts[sid].append((on, outcome))
-            start = as_of - dt.timedelta(days=pol["visits.announced_window_days"])
-            cur.execute(f"SELECT subject_id, SUM(CASE WHEN announced THEN 1 ELSE 0 END), COUNT(*) FROM {table} "  # noqa: S608
-                        f"WHERE date > %s AND date <= %s{only} GROUP BY subject_id", [start, as_of, *only_params])
-            shares = {sid: (int(a), int(n)) for sid, a, n in cur.fetchall()}
+                if on > last_success.get(sid, never):
+                    attempts[sid].append((on, outcome))
+        for found in attempts.values():
+            found.sort()  # in date order, one order whatever the plan read them in
         return last_success, dict(attempts), shares
 
     @staticmethod
