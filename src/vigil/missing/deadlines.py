@@ -63,7 +63,12 @@ def _days_off(holidays: tuple) -> frozenset[dt.date]:
 
 def add_working_days(start: dt.date, days: int, holidays: Iterable[str | dt.date] = ()) -> dt.date:
     """The ``days``-th working day after ``start`` (Monday–Friday, not a bank holiday)."""
-    off = _days_off(holidays if isinstance(holidays, tuple) else tuple(holidays))
+    return _working_day(start, days, _days_off(holidays if isinstance(holidays, tuple) else tuple(holidays)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _working_day(start: dt.date, days: int, off: frozenset[dt.date]) -> dt.date:
+    """Remembered: a national sweep asks for a few hundred distinct days 6,000 times."""
     d = start
     counted = 0
     while counted < days:

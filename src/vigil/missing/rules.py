@@ -87,10 +87,12 @@ class EpisodeFact:
         return self.reported_at <= moment
 
     def returned_by(self, moment: dt.datetime) -> bool:
-        return done_by(self.returned_at, moment)
+        return self.returned_at is not None and self.returned_at <= moment  # ``done_by``, asked 180,000 times
 
     def missing_from(self) -> dt.datetime:
-        return min(t for t in (self.last_seen_at, self.reported_at) if t is not None)
+        """Last seen, or reported if that is earlier (or nobody recorded when the child was last seen)."""
+        seen = self.last_seen_at
+        return self.reported_at if seen is None or self.reported_at < seen else seen
 
 
 # --- Timers (pages and the board) ------------------------------------------------------------------------------
