@@ -253,3 +253,19 @@ def test_overdue_exactly_when_the_deadline_falls_on_or_before_the_as_of_day(hour
     deadline = at(reported.strftime("%Y-%m-%dT%H:%M")) + dt.timedelta(hours=24)
     assert (rules.not_screened(e, as_of, POL) is not None) == (deadline.date() <= as_of and e.reported_at <=
                                                                end_of_day(as_of))
+
+
+@given(st.lists(st.tuples(st.sampled_from("abcdefghij"), st.sampled_from("abcdefghij")), max_size=25))
+def test_groups_are_the_connected_components_networkx_finds(pairs):
+    """The co-missing groups' union-find joins exactly what a graph library's connected components do."""
+    import networkx as nx
+
+    g = nx.Graph()
+    g.add_edges_from(pairs)
+    assert sorted(sorted(c) for c in rules._groups(pairs)) == sorted(sorted(c) for c in nx.connected_components(g))
+
+
+@pytest.mark.parametrize("last_seen", [None, "2024-06-01T20:00", "2024-06-01T22:10", "2024-06-02T09:00"])
+def test_missing_from_is_the_earlier_of_last_seen_and_reported(last_seen):
+    e = ep(reported="2024-06-01T22:10", last_seen_at=last_seen)
+    assert e.missing_from() == min(t for t in (e.last_seen_at, e.reported_at) if t is not None)
