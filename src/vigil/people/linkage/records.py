@@ -10,11 +10,11 @@ from any table (``standardise``), which is how the benchmarks run the production
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from vigil.people.addresses import (
     match_key,
@@ -26,19 +26,23 @@ from vigil.people.addresses import (
 )
 from vigil.people.linkage.nicknames import canonical
 
-SCHEMA = pa.schema([
-    ("unique_id", pa.string()), ("person_id", pa.string()),
-    ("forename", pa.string()), ("forename_canon", pa.string()), ("surname", pa.string()),
-    ("dob", pa.string()), ("dob_from", pa.string()), ("dob_to", pa.string()), ("birth_year", pa.string()),
-    ("born", pa.string()),
-    ("sex", pa.string()),
-    ("postcode", pa.string()), ("district", pa.string()), ("street", pa.string()), ("town", pa.string()),
-    ("address_key", pa.string()), ("address_keys", pa.list_(pa.string())), ("postcodes", pa.list_(pa.string())),
-    ("phone", pa.string()), ("phones", pa.list_(pa.string())),
-    ("identifier", pa.string()), ("identifiers", pa.list_(pa.string())),
-    ("vehicles", pa.list_(pa.string())),
-])
-NAMES = [f.name for f in SCHEMA]
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+# The columns of a linkage table: each is text, or a list of text (``LISTS``).
+NAMES = ["unique_id", "person_id", "forename", "forename_canon", "surname", "dob", "dob_from", "dob_to",
+         "birth_year", "born", "sex", "postcode", "district", "street", "town", "address_key", "address_keys",
+         "postcodes", "phone", "phones", "identifier", "identifiers", "vehicles"]
+LISTS = {"address_keys", "postcodes", "phones", "identifiers", "vehicles"}
+
+
+@functools.cache
+def schema():
+    """The Arrow schema of a linkage table. pyarrow is imported here, when a table is made, not whenever the apps
+    load: every ``vigil`` command (the daily sweep among them, in two processes) paid 0.05 s for it."""
+    import pyarrow as pa
+
+    return pa.schema([(n, pa.list_(pa.string()) if n in LISTS else pa.string()) for n in NAMES])
 
 
 def name(text: str | None) -> str | None:
@@ -117,7 +121,9 @@ def digests(rows: list[dict]) -> dict[str, str]:
 
 
 def table(rows: list[dict]) -> pa.Table:
-    return pa.Table.from_pylist(rows, schema=SCHEMA)
+    import pyarrow as pa
+
+    return pa.Table.from_pylist(rows, schema=schema())
 
 
 def person_rows(person_ids: Iterable[int] | None = None) -> list[dict]:
