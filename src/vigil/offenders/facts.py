@@ -232,7 +232,8 @@ class SubjectFacts:
 
         - PostgreSQL: one pass for the last success and the window (FILTER), then the attempts read from the
           (outcome, subject, date) index and kept here when after the last success: 0.38 s and 0.12 s, against
-          0.32 s, 0.48 s and 0.20 s for the three queries below.
+          0.32 s, 0.48 s and 0.20 s for three queries with the attempts joined to the last success in the
+          database, which read the visits four times.
         - SQLite: three queries, the attempts with NOT EXISTS: 0.73 s, 0.39 s, 0.54 s. It is slower at the one
           pass (1.43 s), and the attempts read whole cost more in Python (every row passes its converters in
           the process) than they save in the database.
